@@ -1,0 +1,63 @@
+/**
+ * The one error vocabulary of the platform. Codes are stable API: clients branch on them.
+ * Messages are Vietnamese by default (the people who read them are teachers, principals and
+ * parents); the English text is for operators and logs.
+ */
+export const ERROR_CATALOGUE = {
+  UNAUTHENTICATED: {
+    vi: 'Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+    en: 'Not signed in, or the session has expired.',
+  },
+  FORBIDDEN: {
+    vi: 'Bạn không có quyền thực hiện thao tác này hoặc xem dữ liệu này.',
+    en: 'The caller may not perform this action or see this data.',
+  },
+  NOT_FOUND: { vi: 'Không tìm thấy dữ liệu được yêu cầu.', en: 'Not found.' },
+  VALIDATION_FAILED: {
+    vi: 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại các trường được đánh dấu.',
+    en: 'The input is not valid.',
+  },
+  CONFLICT: { vi: 'Dữ liệu đã tồn tại hoặc vừa bị người khác thay đổi.', en: 'Conflicting change.' },
+  LOCKED: { vi: 'Dữ liệu đã bị khóa, không thể chỉnh sửa.', en: 'The data is locked.' },
+  INVALID_CREDENTIALS: {
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+    en: 'Wrong username or password.',
+  },
+  ACCOUNT_LOCKED: {
+    vi: 'Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.',
+    en: 'The account is temporarily locked after repeated failed logins.',
+  },
+  ACCOUNT_DISABLED: {
+    vi: 'Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên của trường.',
+    en: 'The account is disabled.',
+  },
+  REFRESH_TOKEN_INVALID: {
+    vi: 'Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại.',
+    en: 'The refresh token is invalid, expired, or was already used.',
+  },
+  WEAK_PASSWORD: {
+    vi: 'Mật khẩu quá yếu: cần ít nhất 10 ký tự, gồm chữ và số.',
+    en: 'The password is too weak.',
+  },
+  QUERY_TOO_COMPLEX: {
+    vi: 'Truy vấn quá lớn hoặc quá phức tạp.',
+    en: 'The operation exceeds the depth, alias or size limits.',
+  },
+  BAD_REQUEST: { vi: 'Yêu cầu không hợp lệ.', en: 'Bad request.' },
+  SERVICE_UNAVAILABLE: {
+    vi: 'Hệ thống đang bận hoặc tạm thời gián đoạn. Vui lòng thử lại sau ít phút.',
+    en: 'A service is unavailable.',
+  },
+  INTERNAL: {
+    vi: 'Đã có lỗi hệ thống. Vui lòng thử lại; nếu lỗi lặp lại, hãy báo cho quản trị viên kèm mã yêu cầu.',
+    en: 'Internal error.',
+  },
+} as const satisfies Record<string, { vi: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in ERROR_CATALOGUE;
+}

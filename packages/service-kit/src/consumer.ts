@@ -1,0 +1,54 @@
+import { EVENT_REGISTRY, parseEvent, type CloudEvent } from '@hocbaso/events';
+import type { Collection } from 'mongodb';
+import type { EventBus, Subscription } from './event-bus';
+import type { Logger } from './logger';
+
+export type EventHandler = (event: CloudEvent) => Promise<void>;
+
+export interface IdempotentConsumerOptions {
+  bus: EventBus;
+  groupId: string;
+  topics: string[];
+  /** Handlers by CloudEvents type; other types on the topics are acknowledged and skipped. */
+  handlers: Record<string, EventHandler>;
+  /** Event ids already handled, kept in the consuming service's own database. */
+  processed: Collection<{ _id: string }>;
+  logger: Logger;
+  fromBeginning?: boolean;
+}
+
+/**
+ * Consumes with at-least-once delivery and handles each event id once: an id already recorded is
+ * skipped, so a redelivery (relay retry, rebalance, replay) changes nothing. A handler that throws
+ * is retried by the bus; an envelope that does not parse is logged and skipped, never retried forever.
+ */
+export async function startIdempotentConsumer(options: IdempotentConsumerOptions): Promise<Subscription> {
+  const logger = options.logger.child({ component: 'consumer', groupId: options.groupId });
+  return options.bus.subscribe({
+    groupId: options.groupId,
+    topics: options.topics,
+    fromBeginning: options.fromBeginning,
+    handle: async (message) => {
+      if (!message.value) return;
+      let event: CloudEvent;
+      try {
+        event = parseEvent(message.value, EVENT_REGISTRY);
+      } catch (error) {
+        logger.error({ topic: message.topic, offset: message.offset, err: (error as Error).message }, 'unreadable event skipped');
+        return;
+      }
+      const handler = options.handlers[event.type];
+      if (!handler) return;
+      if (await options.processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
+        logger.debug({ eventId: event.id }, 'duplicate event skipped');
+        return;
+      }
+      await handler(event);
+      await options.processed
+        .insertOne({ _id: event.id, type: event.type, processedAt: new Date() } as { _id: string })
+        .catch((error: { code?: number }) => {
+          if (error.code !== 11000) throw error;
+        });
+    },
+  });
+}

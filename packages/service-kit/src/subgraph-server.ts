@@ -1,0 +1,162 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ERROR_CATALOGUE } from '@hocbaso/errors';
+import express from 'express';
+import type { DocumentNode } from 'graphql';
+import { maskError } from './graphql-errors';
+import type { Logger } from './logger';
+import { IDENTITY_HEADER, verifyForwardedIdentity, type Principal } from './principal';
+
+/** What every resolver receives. Services extend it with their use cases. */
+export interface RequestContext extends BaseContext {
+  principal: Principal | null;
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubgraphServerOptions<TContext extends RequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: GraphQLResolverMap<any>;
+  logger: Logger;
+  /** Shared with the gateway; verifies the identity it forwards. */
+  identitySecret: string;
+  createContext: (base: RequestContext) => TContext | Promise<TContext>;
+  /** Readiness checks by name (database, broker...): all must pass for /readyz to answer 200. */
+  readiness: Record<string, () => Promise<boolean>>;
+  /** Routes besides /graphql, /healthz and /readyz (e.g. the JWKS). */
+  extraRoutes?: (app: express.Express) => void;
+  /** Called after the last request has drained: flush the outbox, close connections. */
+  onShutdown?: () => Promise<void>;
+  /** How long a shutdown waits for in-flight requests. */
+  drainTimeoutMs?: number;
+}
+
+export interface SubgraphServer {
+  app: express.Express;
+  httpServer: http.Server;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createSubgraphServer<TContext extends RequestContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const logger = options.logger;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainTimeoutMs ?? 10_000 })],
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, boolean> = {};
+    for (const [name, check] of Object.entries(options.readiness)) {
+      checks[name] = await check().catch(() => false);
+    }
+    const ready = !draining && Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', draining, checks });
+  });
+  options.extraRoutes?.(app);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    (req, res, next) => {
+      // Subgraphs answer only the gateway: a call without its signed identity is refused.
+      const identity = verifyForwardedIdentity(req.header(IDENTITY_HEADER), options.identitySecret);
+      if (!identity) {
+        res.status(401).json({
+          errors: [{ message: ERROR_CATALOGUE.UNAUTHENTICATED.vi, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+        return;
+      }
+      res.locals.identity = identity;
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const identity = res.locals.identity as { principal: Principal | null; requestId: string };
+        const requestId = identity.requestId || randomUUID();
+        return options.createContext({
+          principal: identity.principal,
+          requestId,
+          logger: logger.child({ requestId }),
+        });
+      },
+    }),
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        draining = true;
+        logger.info('shutting down: draining requests');
+        await apollo.stop();
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await options.onShutdown?.();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Runs a service's main and stops it cleanly on SIGTERM or SIGINT (Ctrl-C). */
+export function runUntilSignal(logger: Logger, start: () => Promise<{ close(): Promise<void> }>): void {
+  start()
+    .then((service) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'signal received');
+        service
+          .close()
+          .then(() => process.exit(0))
+          .catch((error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          });
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    })
+    .catch((error) => {
+      logger.fatal({ err: error }, 'start-up failed');
+      process.exit(1);
+    });
+}
