@@ -1,0 +1,4 @@
+export * from './requirements';
+export * from './authorize';
+export * from './denials';
+export * from './limits';

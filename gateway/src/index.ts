@@ -1,0 +1,13 @@
+import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { readGatewayConfig } from './env';
+import { createGatewayServer } from './server';
+
+const config = readGatewayConfig();
+const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+
+runUntilSignal(logger, async () => {
+  const gateway = await createGatewayServer(config, logger);
+  const port = await gateway.listen();
+  logger.info({ url: `http://localhost:${port}/graphql` }, 'gateway listening');
+  return gateway;
+});

@@ -1,0 +1,176 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ERROR_CATALOGUE } from '@hocbaso/errors';
+import { IDENTITY_HEADER, maskError, REQUEST_ID_HEADER, signForwardedIdentity, type Logger, type Principal } from '@hocbaso/service-kit';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { AccessTokenVerifier, TokenRejected } from './auth/access-token-verifier';
+import { PrincipalClient } from './auth/principal-client';
+import { aliasLimitRule, depthLimitRule, selectionLimitRule } from './authz';
+import { AuthorizingGateway } from './authorizing-gateway';
+import { SUPERGRAPH_PATH } from './compose/subgraphs';
+import { subgraphUrl, type GatewayConfig } from './env';
+import { scopesOf, type GatewayContext } from './gateway-context';
+
+export interface GatewayServer {
+  app: express.Express;
+  httpServer: http.Server;
+  verifier: AccessTokenVerifier;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+function unauthenticated(): GraphQLError {
+  return new GraphQLError(ERROR_CATALOGUE.UNAUTHENTICATED.vi, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Builds the gateway from its configuration; `listen()` starts serving. */
+export async function createGatewayServer(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { supergraphSdl?: string } = {},
+): Promise<GatewayServer> {
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  // @apollo/gateway refuses to load features marked `for: SECURITY`, as only the Router enforces
+  // them. This gateway enforces them itself (AuthorizingGateway reads them from the original SDL),
+  // so the copy handed to the query planner drops the marker (ADR 0006).
+  const plannerSdl = supergraphSdl.replace(
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v0\.1"), for: SECURITY\)/g,
+    '$1)',
+  );
+  const verifier = new AccessTokenVerifier({
+    jwksUrl: new URL('/.well-known/jwks.json', config.IDENTITY_BASE_URL).toString(),
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    clockToleranceSeconds: config.CLOCK_TOLERANCE_SECONDS,
+    logger,
+  });
+  const principals = new PrincipalClient(config.IDENTITY_BASE_URL, config.INTERNAL_IDENTITY_SECRET);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: plannerSdl,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: subgraphUrl(config, name) ?? url,
+        willSendRequest: ({ request, context }) => {
+          request.http?.headers.set(IDENTITY_HEADER, context.forwardedIdentity);
+          request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+        },
+      }),
+    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: new AuthorizingGateway(gateway, supergraphSdl),
+    introspection: config.ALLOW_INTROSPECTION,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [
+      depthLimitRule(config.MAX_QUERY_DEPTH),
+      aliasLimitRule(config.MAX_QUERY_ALIASES),
+      selectionLimitRule(config.MAX_QUERY_SELECTIONS),
+    ],
+    formatError: (formatted, error) => {
+      const { serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
+      return maskError({ ...formatted, extensions }, error, logger);
+    },
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await apollo.start();
+  void verifier.refresh();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/readyz', (_req, res) => {
+    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.MAX_QUERY_BYTES * 4 }),
+    (req, res, next) => {
+      const query = (req.body as { query?: unknown } | undefined)?.query;
+      if (typeof query === 'string' && Buffer.byteLength(query) > config.MAX_QUERY_BYTES) {
+        res.status(413).json({
+          errors: [{ message: ERROR_CATALOGUE.QUERY_TOO_COMPLEX.vi, extensions: { code: 'QUERY_TOO_COMPLEX', maxBytes: config.MAX_QUERY_BYTES } }],
+        });
+        return;
+      }
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GatewayContext> => {
+        const offered = req.header(REQUEST_ID_HEADER);
+        const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+        const principal = await authenticate(req.header('authorization'), requestId);
+        return {
+          requestId,
+          principal,
+          subject: { authenticated: principal !== null, scopes: scopesOf(principal) },
+          forwardedIdentity: signForwardedIdentity({ principal, requestId }, config.INTERNAL_IDENTITY_SECRET),
+        };
+      },
+    }),
+  );
+
+  /** No Authorization header: anonymous. A header that does not prove a live session: refused. */
+  async function authenticate(header: string | undefined, requestId: string): Promise<Principal | null> {
+    if (!header) return null;
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim());
+    if (!match) throw unauthenticated();
+    try {
+      const token = await verifier.verify(match[1]!);
+      const lookup = await principals.lookup(token.accountId, token.sessionId, requestId);
+      if (lookup.status !== 'ACTIVE') throw new TokenRejected(`account ${lookup.status.toLowerCase()}`);
+      return lookup.principal;
+    } catch (error) {
+      if (error instanceof TokenRejected) {
+        logger.info({ requestId, reason: error.message }, 'access token refused');
+        throw unauthenticated();
+      }
+      logger.error({ requestId, err: error }, 'authentication failed');
+      throw new GraphQLError(ERROR_CATALOGUE.SERVICE_UNAVAILABLE.vi, {
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    verifier,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : config.GATEWAY_PORT);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        draining = true;
+        await apollo.stop();
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { readIdentityConfig } from './env';
+import { createIdentityService } from './server';
+
+const config = readIdentityConfig();
+const logger = createLogger({ service: 'identity', level: config.LOG_LEVEL });
+
+runUntilSignal(logger, async () => {
+  const service = await createIdentityService(config, logger);
+  const port = await service.listen();
+  logger.info({ port }, 'identity subgraph listening');
+  return service;
+});

@@ -1,0 +1,79 @@
+import { newDocumentOutbox, withEvents, type OutboxEntry } from '@hocbaso/service-kit';
+import type { UpdateQuery } from 'mongoose';
+import type { AccountDocument, AccountModel, AccountStatus } from './account.model';
+
+export interface AccountListFilter {
+  /** Required: an account list is always one school's (null: platform accounts). */
+  schoolId: string | null;
+  status?: AccountStatus;
+  after?: string;
+  limit: number;
+}
+
+/** The only code that touches the accounts collection. */
+export class AccountRepository {
+  constructor(private readonly model: AccountModel) {}
+
+  findById(id: string): Promise<AccountDocument | null> {
+    return this.model.findById(id).lean<AccountDocument>().exec();
+  }
+
+  findManyByIds(ids: readonly string[]): Promise<AccountDocument[]> {
+    return this.model.find({ _id: { $in: [...ids] } }).lean<AccountDocument[]>().exec();
+  }
+
+  findByUsername(username: string): Promise<AccountDocument | null> {
+    return this.model.findOne({ username }).lean<AccountDocument>().exec();
+  }
+
+  findByRoleAssignmentId(id: string): Promise<AccountDocument | null> {
+    return this.model.findOne({ 'roles._id': id }).lean<AccountDocument>().exec();
+  }
+
+  findByTeachingAssignmentId(id: string): Promise<AccountDocument | null> {
+    return this.model.findOne({ 'teaching._id': id }).lean<AccountDocument>().exec();
+  }
+
+  list(filter: AccountListFilter): Promise<AccountDocument[]> {
+    const query: Record<string, unknown> = { schoolId: filter.schoolId };
+    if (filter.status) query.status = filter.status;
+    if (filter.after) query.username = { $gt: filter.after };
+    return this.model.find(query).sort({ username: 1 }).limit(filter.limit).lean<AccountDocument[]>().exec();
+  }
+
+  count(): Promise<number> {
+    return this.model.estimatedDocumentCount().exec();
+  }
+
+  /** Inserts the account together with its events; a duplicate username raises code 11000. */
+  async insert(account: Omit<AccountDocument, '_outbox' | '_outboxPending' | '_rev'>, events: OutboxEntry[]): Promise<void> {
+    await this.model.create({ ...account, ...newDocumentOutbox(events) });
+  }
+
+  /**
+   * Applies `update` with its events in one atomic write. `expected` narrows the match (e.g. the
+   * role to revoke must still be there); returns the document after the write, or null when
+   * nothing matched.
+   */
+  update(
+    id: string,
+    update: UpdateQuery<AccountDocument>,
+    events: OutboxEntry[],
+    expected: Record<string, unknown> = {},
+  ): Promise<AccountDocument | null> {
+    const set = { ...((update.$set as object) ?? {}), updatedAt: new Date() };
+    return this.model
+      .findOneAndUpdate({ _id: id, ...expected }, withEvents({ ...update, $set: set }, events), { returnDocument: 'after' })
+      .lean<AccountDocument>()
+      .exec();
+  }
+
+  /** Counts a failed login without an event (it is not a change of record until it locks). */
+  recordFailedLogin(id: string, failedLogins: number, at: Date): Promise<unknown> {
+    return this.model.updateOne({ _id: id }, { $set: { failedLogins, lastFailedLoginAt: at } }).exec();
+  }
+
+  clearFailedLogins(id: string): Promise<unknown> {
+    return this.model.updateOne({ _id: id }, { $set: { failedLogins: 0, lastFailedLoginAt: null } }).exec();
+  }
+}

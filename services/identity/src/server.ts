@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { IDENTITY_EVENTS } from '@hocbaso/events';
+import {
+  connectMongo,
+  createSubgraphServer,
+  KafkaEventBus,
+  OutboxRelay,
+  pingMongo,
+  syncIndexes,
+  type EventBus,
+  type Logger,
+  type SubgraphServer,
+} from '@hocbaso/service-kit';
+import { parse } from 'graphql';
+import type { IdentityConfig } from './env';
+import { identityRoutes } from './http/routes';
+import { KeyStore } from './keys/key-store';
+import { argon2idHasher } from './keys/password-hasher';
+import { accountModel } from './model/account.model';
+import { AccountRepository } from './model/account.repository';
+import { schoolModel } from './model/school.model';
+import { SchoolRepository } from './model/school.repository';
+import { refreshTokenModel, sessionModel } from './model/session.model';
+import { SessionRepository } from './model/session.repository';
+import { signingKeyModel } from './model/signing-key.model';
+import { SigningKeyRepository } from './model/signing-key.repository';
+import { createLoaders, type IdentityContext } from './resolvers/context';
+import { resolvers } from './resolvers';
+import type { IdentityDeps } from './usecases/deps';
+
+export const IDENTITY_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface IdentityService {
+  server: SubgraphServer;
+  deps: IdentityDeps;
+  relay: OutboxRelay;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Wires the identity service from its configuration. Never listens by itself (tests call this). */
+export async function createIdentityService(config: IdentityConfig, logger: Logger): Promise<IdentityService> {
+  const connection = await connectMongo({ uri: config.MONGODB_URI, dbName: config.IDENTITY_DB_NAME, logger });
+  const models = {
+    accounts: accountModel(connection),
+    schools: schoolModel(connection),
+    sessions: sessionModel(connection),
+    refreshTokens: refreshTokenModel(connection),
+    signingKeys: signingKeyModel(connection),
+  };
+  await syncIndexes(connection);
+
+  const keys = new KeyStore({
+    repository: new SigningKeyRepository(models.signingKeys),
+    encryptionSecret: config.SIGNING_KEY_ENCRYPTION_SECRET,
+    rotationMs: config.SIGNING_KEY_ROTATION_DAYS * 86_400_000,
+    // Tokens signed just before a rotation stay verifiable for their whole life, plus clock skew.
+    retentionMs: (config.ACCESS_TOKEN_TTL_SECONDS + 120) * 1000,
+  });
+  await keys.ensureCurrentKey();
+
+  const bus: EventBus = new KafkaEventBus({ clientId: 'identity', brokers: config.KAFKA_BROKERS, logger: logger.child({ component: 'kafka' }) });
+  const eventLog = connection.db!.collection('event_log');
+  const relay = new OutboxRelay({
+    models: [models.accounts, models.schools],
+    publisher: bus,
+    logger: logger.child({ component: 'outbox' }),
+    eventLog,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+
+  const deps: IdentityDeps = {
+    accounts: new AccountRepository(models.accounts),
+    schools: new SchoolRepository(models.schools),
+    sessions: new SessionRepository(models.sessions, models.refreshTokens),
+    keys,
+    hasher: argon2idHasher,
+    now: () => new Date(),
+    settings: config,
+    changed: () => relay.notify(),
+  };
+
+  const server = await createSubgraphServer<IdentityContext>({
+    name: 'identity',
+    typeDefs: IDENTITY_TYPE_DEFS,
+    resolvers,
+    logger,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    readiness: { mongodb: () => pingMongo(connection) },
+    extraRoutes: identityRoutes({ deps, keys, identitySecret: config.INTERNAL_IDENTITY_SECRET, logger }),
+    onShutdown: async () => {
+      // Everything committed before the signal is published before the process exits.
+      await relay.stop();
+      await bus.disconnect();
+      await connection.close();
+    },
+  });
+
+  // Topics are created ahead of the first publish; a broker that is down now is no reason not to start.
+  bus.ensureTopics([...new Set(IDENTITY_EVENTS.map((e) => e.topic))]).catch((error) =>
+    logger.warn({ err: (error as Error).message }, 'could not create topics yet; the broker creates them on first publish'),
+  );
+  relay.start();
+
+  return {
+    server,
+    deps,
+    relay,
+    listen: () => server.listen(config.IDENTITY_PORT, config.IDENTITY_HOST),
+    close: () => server.close(),
+  };
+}

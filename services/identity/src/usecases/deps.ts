@@ -1,0 +1,48 @@
+import { createEvent, IDENTITY_SOURCE, SYSTEM_ACTOR, type Actor, type EventContract, type EventData } from '@hocbaso/events';
+import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import type { IdentityConfig } from '../env';
+import type { KeyStore } from '../keys/key-store';
+import type { PasswordHasher } from '../keys/password-hasher';
+import type { AccountRepository } from '../model/account.repository';
+import type { SchoolRepository } from '../model/school.repository';
+import type { SessionRepository } from '../model/session.repository';
+
+/** What the use cases need, passed in so that they can be tested without infrastructure. */
+export interface IdentityDeps {
+  accounts: AccountRepository;
+  schools: SchoolRepository;
+  sessions: SessionRepository;
+  keys: KeyStore;
+  hasher: PasswordHasher;
+  now: () => Date;
+  settings: Pick<
+    IdentityConfig,
+    | 'TOKEN_ISSUER'
+    | 'TOKEN_AUDIENCE'
+    | 'ACCESS_TOKEN_TTL_SECONDS'
+    | 'REFRESH_TOKEN_TTL_DAYS'
+    | 'LOGIN_MAX_FAILURES'
+    | 'LOGIN_FAILURE_WINDOW_MINUTES'
+    | 'LOGIN_LOCKOUT_MINUTES'
+  >;
+  /** Wakes the outbox relay after a write so that its events leave at once. */
+  changed: () => void;
+}
+
+/** Who acts: the caller of this request, or the system (bootstrap, seeding). */
+export interface Caller {
+  principal: Principal | null;
+  requestId?: string;
+}
+
+export const SYSTEM_CALLER: Caller = { principal: null };
+
+export function actorOf(caller: Caller): Actor {
+  if (!caller.principal) return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
+  return { accountId: caller.principal.accountId, kind: 'user', ...(caller.requestId ? { requestId: caller.requestId } : {}) };
+}
+
+/** An identity event as an outbox entry, keyed by the aggregate (account or school) it is about. */
+export function identityEvent<C extends EventContract>(contract: C, aggregate: string, key: string, data: EventData<C>): OutboxEntry {
+  return toOutboxEntry(contract.topic, createEvent(contract, { source: IDENTITY_SOURCE, subject: `${aggregate}/${key}`, key, data }));
+}
