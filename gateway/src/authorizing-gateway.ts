@@ -6,8 +6,8 @@ import type {
   GatewayInterface,
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
-import { print, type GraphQLSchema } from 'graphql';
-import { applyDenials, authorizeOperation, readAuthRequirements, type AuthRequirements } from './authz';
+import { GraphQLError, print, type GraphQLSchema } from 'graphql';
+import { applyDenials, authorizeOperation, readAuthRequirements, type AuthRequirements, type DenialError } from './authz';
 import { evaluatePolicy } from './auth/policies';
 import type { GatewayContext } from './gateway-context';
 
@@ -70,7 +70,16 @@ export class AuthorizingGateway implements GatewayInterface {
       }) as GatewayGraphQLRequestContext;
       const result = await executor(rewritten);
       const patched = applyDenials(result, authorization.denied, schema);
-      return { ...result, data: patched.data, errors: patched.errors as typeof result.errors };
+      // Apollo Server formats only GraphQLError instances faithfully; denials arrive as plain objects.
+      const errors = patched.errors?.map((error) =>
+        error instanceof GraphQLError
+          ? error
+          : new GraphQLError((error as DenialError).message, {
+              path: (error as DenialError).path,
+              extensions: (error as DenialError).extensions,
+            }),
+      );
+      return { ...result, data: patched.data, errors };
     };
   }
 }

@@ -47,7 +47,7 @@ describe('authorizeOperation', () => {
     it('keeps __typename at the root when every root field is denied', () => {
       const result = authorizeAs(ANONYMOUS, '{ me { id } accounts { id } gradeBook(id: "g1") { id } }');
 
-      expect(canonical(result.document)).toBe(canonical('{ __typename }'));
+      expect(canonical(result.document)).toBe(canonical('{ _hocbasoAuthzType: __typename }'));
       expect(summary(result).map((denial) => denial.path)).toEqual(['me', 'accounts', 'gradeBook']);
       expect(validationErrors(result.document)).toEqual([]);
     });
@@ -58,7 +58,7 @@ describe('authorizeOperation', () => {
         'mutation { changePassword(currentPassword: "a", newPassword: "b") }',
       );
 
-      expect(canonical(result.document)).toBe(canonical('mutation { __typename }'));
+      expect(canonical(result.document)).toBe(canonical('mutation { _hocbasoAuthzType: __typename }'));
       expect(summary(result)).toEqual([
         { path: 'changePassword', typeCondition: 'Mutation', reason: 'UNAUTHENTICATED' },
       ]);
@@ -91,7 +91,7 @@ describe('authorizeOperation', () => {
     it('replaces a selection set emptied by the removals with __typename', () => {
       const result = authorizeAs(SIGNED_IN, '{ me { lockedUntil nationalId } }');
 
-      expect(canonical(result.document)).toBe(canonical('{ me { __typename } }'));
+      expect(canonical(result.document)).toBe(canonical('{ me { _hocbasoAuthzType: __typename } }'));
       expect(validationErrors(result.document)).toEqual([]);
     });
   });
@@ -312,7 +312,7 @@ describe('authorizeOperation', () => {
       );
 
       expect(canonical(result.document)).toBe(
-        canonical('{ search(term: "an") { ... on Account { username } ... on School { name } __typename } }'),
+        canonical('{ search(term: "an") { ... on Account { username } ... on School { name } _hocbasoAuthzType: __typename } }'),
       );
       expect(summary(result)).toEqual([
         { path: 'search.email', typeCondition: 'Account', reason: 'FORBIDDEN' },
@@ -330,7 +330,7 @@ describe('authorizeOperation', () => {
     it('guards an interface field by what its implementations require', () => {
       const anonymous = authorizeAs(ANONYMOUS, '{ node(id: "s1") { id displayName } }');
 
-      expect(canonical(anonymous.document)).toBe(canonical('{ node(id: "s1") { id __typename } }'));
+      expect(canonical(anonymous.document)).toBe(canonical('{ node(id: "s1") { id _hocbasoAuthzType: __typename } }'));
       expect(summary(anonymous)).toEqual([
         { path: 'node.displayName', typeCondition: 'Node', reason: 'UNAUTHENTICATED' },
       ]);
@@ -344,7 +344,7 @@ describe('authorizeOperation', () => {
       );
 
       expect(canonical(result.document)).toBe(
-        canonical('{ outer: search(term: "x") { ... on Account { roles { id } } __typename } }'),
+        canonical('{ outer: search(term: "x") { ... on Account { roles { id } } _hocbasoAuthzType: __typename } }'),
       );
       expect(result.denied[0]?.steps).toEqual([
         { responseKey: 'outer', fieldName: 'search', parentType: 'Query' },

@@ -325,7 +325,17 @@ function inlineFragmentSpreads(
   return { ...operation, selectionSet: inline(operation.selectionSet) };
 }
 
-const TYPENAME_FIELD: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+/**
+ * The response key of the `__typename` the rewrite adds. An alias of its own, so that
+ * `applyDenials` can remove it again and the client gets exactly the shape it asked for.
+ */
+export const AUTHZ_TYPENAME_KEY = '_hocbasoAuthzType';
+
+const TYPENAME_FIELD: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: AUTHZ_TYPENAME_KEY },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
 
 /**
  * Keeps a selection set valid once fields were removed (an empty set becomes `{ __typename }`)
@@ -335,10 +345,10 @@ function completeSelectionSet(selectionSet: SelectionSetNode, frame: Frame | und
   const { selections } = selectionSet;
   if (selections.length === 0) return { ...selectionSet, selections: [TYPENAME_FIELD] };
   if (!frame?.needsTypename) return selectionSet;
-  // If the response key is already taken (by `__typename` itself or an alias) there is nothing to add.
   const keyTaken = selections.some(
     (selection) =>
-      selection.kind === Kind.FIELD && (selection.alias ?? selection.name).value === '__typename',
+      selection.kind === Kind.FIELD &&
+      [AUTHZ_TYPENAME_KEY, '__typename'].includes((selection.alias ?? selection.name).value),
   );
   return keyTaken ? selectionSet : { ...selectionSet, selections: [...selections, TYPENAME_FIELD] };
 }

@@ -11,7 +11,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import type { DenialReason, DeniedField } from './authorize';
+import { AUTHZ_TYPENAME_KEY, type DenialReason, type DeniedField } from './authorize';
 
 export type ResponsePath = (string | number)[];
 
@@ -51,6 +51,27 @@ export function applyDenials<E = unknown>(
   schema: GraphQLSchema,
 ): PatchedResult<E> {
   if (denied.length === 0 || !result.data) return { data: result.data, errors: result.errors };
+  const patched = patchDenials(result, denied, schema);
+  return { data: patched.data ? withoutAuthzTypenames(patched.data) : patched.data, errors: patched.errors };
+}
+
+/** Removes the `__typename` selections the rewrite added (the client did not ask for them). */
+function withoutAuthzTypenames<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => withoutAuthzTypenames(item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== AUTHZ_TYPENAME_KEY) copy[key] = withoutAuthzTypenames(item);
+  }
+  return copy as T;
+}
+
+function patchDenials<E>(
+  result: ExecutionResultLike<E>,
+  denied: readonly DeniedField[],
+  schema: GraphQLSchema,
+): PatchedResult<E> {
+  if (!result.data) return { data: result.data, errors: result.errors };
 
   // Collected on the untouched data, so that each instance is found before any null is written.
   const instances = new Map<string, DeniedInstance>();
@@ -134,7 +155,7 @@ function runtimeParentType(
 ): GraphQLObjectType | GraphQLInterfaceType | undefined {
   const staticType = schema.getType(staticTypeName);
   if (!isObjectType(staticType) && !isInterfaceType(staticType)) return undefined;
-  const typename = object.__typename;
+  const typename = object[AUTHZ_TYPENAME_KEY] ?? object.__typename;
   const runtimeType = typeof typename === 'string' ? schema.getType(typename) : undefined;
   // No `__typename` (or an alias squatting on the key): only the static type is known.
   if (!isObjectType(runtimeType)) return staticType;

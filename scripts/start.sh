@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, builds, starts Kafka, the store, the services and the
+# gateway on http://localhost:4000/graphql, loads the demo data and prints how to log in.
+# Ctrl-C stops everything it started.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+install_packages
+build_all
+# Infrastructure that was already running (another terminal, the tests) is left running at the end.
+started_infra=false
+deploy/local/infra.sh status >/dev/null 2>&1 || started_infra=true
+deploy/local/infra.sh start
+eval "$(deploy/local/infra.sh env)"
+
+STATE="${HOCBASO_LOCAL_DIR:-$ROOT/.local}"
+mkdir -p "$STATE/logs"
+
+# Secrets are generated once per machine, kept out of the repository, readable by this user only.
+SECRETS="$STATE/secrets.env"
+if [ ! -f "$SECRETS" ]; then
+  umask 077
+  {
+    printf 'INTERNAL_IDENTITY_SECRET=%s\n' "$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')"
+    printf 'SIGNING_KEY_ENCRYPTION_SECRET=%s\n' "$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')"
+  } >"$SECRETS"
+fi
+set -a
+source "$SECRETS"
+set +a
+export GATEWAY_PORT="${GATEWAY_PORT:-4000}" IDENTITY_PORT="${IDENTITY_PORT:-4001}"
+export IDENTITY_BASE_URL="http://127.0.0.1:$IDENTITY_PORT" SUBGRAPH_IDENTITY_URL="http://127.0.0.1:$IDENTITY_PORT/graphql"
+export ALLOW_INTROSPECTION="${ALLOW_INTROSPECTION:-true}"
+
+CREDENTIALS="$STATE/demo-credentials.json"
+say "loading demo data (once)"
+DEMO_CREDENTIALS_FILE="$CREDENTIALS" node services/identity/dist/seed/seed-demo.js >>"$STATE/logs/seed.log" 2>&1 ||
+  { say "loading the demo data failed; see $STATE/logs/seed.log"; exit 1; }
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$started_infra" = true ]; then deploy/local/infra.sh stop || true; fi
+  exit 0
+}
+trap stop_all INT TERM EXIT
+
+wait_ready() { # wait_ready <name> <url>
+  for _ in $(seq 1 150); do
+    curl -fsS "$2" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  say "$1 did not become ready; see $STATE/logs/$1.log"
+  exit 1
+}
+
+start_service() { # start_service <name> <entry> <readiness url>
+  say "starting $1"
+  node "$2" >>"$STATE/logs/$1.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$1" "$3"
+}
+
+start_service identity services/identity/dist/index.js "http://127.0.0.1:$IDENTITY_PORT/readyz"
+start_service gateway gateway/dist/index.js "http://127.0.0.1:$GATEWAY_PORT/readyz"
+
+node scripts/print-welcome.js "$CREDENTIALS" "http://localhost:$GATEWAY_PORT/graphql"
+say "logs: $STATE/logs. Press Ctrl-C to stop."
+wait -n "${pids[@]}" || true
+say "a service stopped unexpectedly; see $STATE/logs"
