@@ -79,6 +79,8 @@ export async function createGatewayServer(
     gateway: new AuthorizingGateway(gateway, supergraphSdl),
     introspection: config.ALLOW_INTROSPECTION,
     includeStacktraceInErrorResponses: false,
+    // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
+    stopOnTerminationSignals: false,
     validationRules: [
       depthLimitRule(config.MAX_QUERY_DEPTH),
       aliasLimitRule(config.MAX_QUERY_ALIASES),

@@ -16,6 +16,9 @@ export interface AccessTokenVerifierOptions {
   fetch?: typeof fetch;
 }
 
+const MIN_REFRESH_INTERVAL_MS = 200;
+const UNKNOWN_KID_MEMORY_MS = 60_000;
+
 /** Why a token was refused, for logs only: the client always sees UNAUTHENTICATED. */
 export class TokenRejected extends Error {
   constructor(reason: string) {
@@ -28,10 +31,12 @@ export class TokenRejected extends Error {
  * Verifies identity's access tokens against its JWKS with jsonwebtoken. The algorithm is pinned to
  * ES256 and keys are EC public keys, so `alg: none` and HS/RS confusion cannot pass; issuer,
  * audience, expiry and not-before are checked; an unknown `kid` triggers one JWKS refresh (key
- * rotation) at most every few seconds, so a flood of forged kids cannot hammer identity.
+ * rotation) at most every 200 ms, and a kid found missing is remembered for a minute, so a flood
+ * of forged kids cannot hammer identity.
  */
 export class AccessTokenVerifier {
   private keys = new Map<string, KeyObject>();
+  private readonly unknownKids = new Map<string, number>();
   private lastRefresh = 0;
   private refreshing: Promise<void> | undefined;
 
@@ -65,8 +70,19 @@ export class AccessTokenVerifier {
   private async keyFor(kid: string): Promise<KeyObject | undefined> {
     const known = this.keys.get(kid);
     if (known) return known;
-    if (Date.now() - this.lastRefresh > 5_000) await this.refresh();
-    return this.keys.get(kid);
+    // A kid already looked up and not found is refused without asking identity again for a while.
+    const missedAt = this.unknownKids.get(kid);
+    if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_KID_MEMORY_MS) return undefined;
+    // Unknown kids (a key rotation, or forgeries) refresh the JWKS at most every 200 ms, coalesced.
+    const wait = this.lastRefresh + MIN_REFRESH_INTERVAL_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.refresh();
+    const key = this.keys.get(kid);
+    if (!key) {
+      if (this.unknownKids.size > 10_000) this.unknownKids.clear();
+      this.unknownKids.set(kid, Date.now());
+    }
+    return key;
   }
 
   /** Loads the JWKS; also called at start-up so that the first request does not pay for it. */

@@ -9,3 +9,4 @@ export * from './consumer';
 export * from './principal';
 export * from './graphql-errors';
 export * from './subgraph-server';
+export * from './write-lock';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Producer, type Consumer } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type Producer, type Consumer } from 'kafkajs';
 import type { EventBus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './event-bus';
 import type { Logger } from './logger';
 
@@ -49,7 +49,13 @@ export class KafkaEventBus implements EventBus {
     this.connecting ??= (async () => {
       // Idempotent with one request in flight: a retried batch is neither duplicated in the log
       // nor reordered, which keeps one key's events in order.
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        // Murmur2 like the Java client: a key lands on the same partition whichever client wrote it.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       try {
         await producer.connect();
       } catch (error) {

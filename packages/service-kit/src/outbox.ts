@@ -4,6 +4,7 @@ import type { Collection } from 'mongodb';
 import type { EventPublisher, OutgoingMessage } from './event-bus';
 import type { Logger } from './logger';
 import { backoffDelay, sleep } from './retry';
+import type { WriteLock } from './write-lock';
 
 /**
  * The transactional outbox, embedded in the aggregate's own document.
@@ -74,7 +75,7 @@ export function newDocumentOutbox(entries: OutboxEntry[]): OutboxFields {
  * Merges the outbox operators into an update so that the change and its events commit together.
  * Every update that records an event bumps `_rev`, which the relay's compare-and-set relies on.
  */
-export function withEvents<T>(update: UpdateQuery<T>, entries: OutboxEntry[]): UpdateQuery<T> {
+export function withEvents<T>(update: UpdateQuery<NoInfer<T>>, entries: OutboxEntry[]): UpdateQuery<T> {
   const merged = { ...update } as Record<string, Record<string, unknown> | undefined>;
   merged.$push = { ...(merged.$push ?? {}), _outbox: { $each: entries } };
   merged.$set = { ...(merged.$set ?? {}), _outboxPending: true };
@@ -91,6 +92,8 @@ export interface OutboxRelayOptions {
   eventLog: Collection;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** The service's write lock: the relay's clean-up must not race the service's own writes. */
+  writeLock?: WriteLock;
 }
 
 interface PendingDocument {
@@ -103,19 +106,26 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A write was notified since the current pass began: the pass may have missed it, so do not idle. */
+  private notified = false;
   private failures = 0;
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    // A fresh signal per run: the last stop() aborted the previous one, and an aborted signal would
+    // make every backoff sleep return at once (a hot retry loop against a failing broker).
+    this.abort = new AbortController();
+    this.failures = 0;
     this.loop = this.run();
   }
 
   /** Called after a local write so that its event goes out without waiting for the next poll. */
   notify(): void {
+    this.notified = true;
     this.wake?.();
   }
 
@@ -154,6 +164,7 @@ export class OutboxRelay {
     const interval = this.options.pollIntervalMs ?? 500;
     while (this.running) {
       let published = 0;
+      this.notified = false;
       try {
         published = await this.publishPending();
         if (this.failures > 0) this.options.logger.info({ afterFailures: this.failures }, 'outbox relay recovered');
@@ -172,16 +183,16 @@ export class OutboxRelay {
   }
 
   private idle(ms: number): Promise<void> {
+    // A notify() that came while the pass was running found no one waiting: start the next pass now.
+    if (this.notified || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
         resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 
@@ -214,7 +225,10 @@ export class OutboxRelay {
       }));
       await this.options.publisher.publish(messages);
     }
-    await this.removePublished(model, document, new Set(entries.map((e) => e.id)));
+    const publishedIds = new Set(entries.map((e) => e.id));
+    const key = documentLockKey(model.collection.name, document._id);
+    const remove = () => this.removePublished(model, document, publishedIds);
+    await (this.options.writeLock ? this.options.writeLock.run(key, remove) : remove());
     return entries.length;
   }
 
@@ -254,6 +268,11 @@ export class OutboxRelay {
       if (!isOnlyDuplicateKeys(error)) throw error;
     }
   }
+}
+
+/** The lock key of one document: repositories and the relay must agree on it. */
+export function documentLockKey(collection: string, id: unknown): string {
+  return `${collection}:${String(id)}`;
 }
 
 function isOnlyDuplicateKeys(error: unknown): boolean {

@@ -1,7 +1,9 @@
 import http from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -53,12 +55,20 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   let draining = false;
+  // formatError gets no context: the request id reaches it through the request's async context.
+  const currentRequest = new AsyncLocalStorage<{ requestId: string }>();
 
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainTimeoutMs ?? 10_000 })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainTimeoutMs ?? 10_000 }),
+      // Per-field timings are not sent to any gateway: they would only reveal internals.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => maskError(formatted, error, logger),
+    // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger, currentRequest.getStore()?.requestId),
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -93,17 +103,17 @@ export async function createSubgraphServer<TContext extends RequestContext>(
         });
         return;
       }
-      res.locals.identity = identity;
-      next();
+      const requestId = identity.requestId || randomUUID();
+      res.locals.identity = { principal: identity.principal, requestId };
+      currentRequest.run({ requestId }, next);
     },
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const identity = res.locals.identity as { principal: Principal | null; requestId: string };
-        const requestId = identity.requestId || randomUUID();
         return options.createContext({
           principal: identity.principal,
-          requestId,
-          logger: logger.child({ requestId }),
+          requestId: identity.requestId,
+          logger: logger.child({ requestId: identity.requestId }),
         });
       },
     }),
@@ -126,6 +136,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
         draining = true;
         logger.info('shutting down: draining requests');
         await apollo.stop();
+        logger.debug('requests drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await options.onShutdown?.();
         logger.info('stopped');

@@ -11,6 +11,7 @@ import {
   type EventBus,
   type Logger,
   type SubgraphServer,
+  WriteLock,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { IdentityConfig } from './env';
@@ -62,18 +63,20 @@ export async function createIdentityService(config: IdentityConfig, logger: Logg
 
   const bus: EventBus = new KafkaEventBus({ clientId: 'identity', brokers: config.KAFKA_BROKERS, logger: logger.child({ component: 'kafka' }) });
   const eventLog = connection.db!.collection('event_log');
+  const writeLock = new WriteLock();
   const relay = new OutboxRelay({
     models: [models.accounts, models.schools],
     publisher: bus,
     logger: logger.child({ component: 'outbox' }),
     eventLog,
     pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    writeLock,
   });
 
   const deps: IdentityDeps = {
-    accounts: new AccountRepository(models.accounts),
+    accounts: new AccountRepository(models.accounts, writeLock),
     schools: new SchoolRepository(models.schools),
-    sessions: new SessionRepository(models.sessions, models.refreshTokens),
+    sessions: new SessionRepository(models.sessions, models.refreshTokens, writeLock),
     keys,
     hasher: argon2idHasher,
     now: () => new Date(),
@@ -93,7 +96,9 @@ export async function createIdentityService(config: IdentityConfig, logger: Logg
     onShutdown: async () => {
       // Everything committed before the signal is published before the process exits.
       await relay.stop();
+      logger.debug('outbox flushed');
       await bus.disconnect();
+      logger.debug('broker disconnected');
       await connection.close();
     },
   });

@@ -7,10 +7,13 @@ export const MIN_PASSWORD_LENGTH = 10;
  * username. Returns the problem, or null when the password is acceptable.
  */
 export function checkPasswordStrength(password: string, username: string, field = 'password'): FieldProblem | null {
+  // Counted and compared in NFC (as the hasher stores it): a decomposed "ậ" is one character, not three.
+  const normalized = password.normalize('NFC');
+  const name = username.normalize('NFC').toLowerCase();
   const weak =
-    [...password].length < MIN_PASSWORD_LENGTH ||
-    !/\p{L}/u.test(password) ||
-    !/\p{N}/u.test(password) ||
-    (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()));
+    [...normalized].length < MIN_PASSWORD_LENGTH ||
+    !/\p{L}/u.test(normalized) ||
+    !/\p{N}/u.test(normalized) ||
+    (name.length >= 3 && normalized.toLowerCase().includes(name));
   return weak ? fieldProblem(field, 'WEAK_PASSWORD') : null;
 }

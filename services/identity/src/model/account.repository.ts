@@ -1,4 +1,4 @@
-import { newDocumentOutbox, withEvents, type OutboxEntry } from '@hocbaso/service-kit';
+import { documentLockKey, newDocumentOutbox, withEvents, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
 import type { UpdateQuery } from 'mongoose';
 import type { AccountDocument, AccountModel, AccountStatus } from './account.model';
 
@@ -10,9 +10,19 @@ export interface AccountListFilter {
   limit: number;
 }
 
-/** The only code that touches the accounts collection. */
+/**
+ * The only code that touches the accounts collection. Every write of an account goes through the
+ * service's write lock (see WriteLock: FerretDB v1 updates are not atomic).
+ */
 export class AccountRepository {
-  constructor(private readonly model: AccountModel) {}
+  constructor(
+    private readonly model: AccountModel,
+    private readonly lock: WriteLock,
+  ) {}
+
+  private locked<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.lock.run(documentLockKey(this.model.collection.name, id), work);
+  }
 
   findById(id: string): Promise<AccountDocument | null> {
     return this.model.findById(id).lean<AccountDocument>().exec();
@@ -62,18 +72,20 @@ export class AccountRepository {
     expected: Record<string, unknown> = {},
   ): Promise<AccountDocument | null> {
     const set = { ...((update.$set as object) ?? {}), updatedAt: new Date() };
-    return this.model
-      .findOneAndUpdate({ _id: id, ...expected }, withEvents({ ...update, $set: set }, events), { returnDocument: 'after' })
-      .lean<AccountDocument>()
-      .exec();
+    return this.locked(id, () =>
+      this.model
+        .findOneAndUpdate({ _id: id, ...expected }, withEvents({ ...update, $set: set }, events), { returnDocument: 'after' })
+        .lean<AccountDocument>()
+        .exec(),
+    );
   }
 
   /** Counts a failed login without an event (it is not a change of record until it locks). */
   recordFailedLogin(id: string, failedLogins: number, at: Date): Promise<unknown> {
-    return this.model.updateOne({ _id: id }, { $set: { failedLogins, lastFailedLoginAt: at } }).exec();
+    return this.locked(id, () => this.model.updateOne({ _id: id }, { $set: { failedLogins, lastFailedLoginAt: at } }).exec());
   }
 
   clearFailedLogins(id: string): Promise<unknown> {
-    return this.model.updateOne({ _id: id }, { $set: { failedLogins: 0, lastFailedLoginAt: null } }).exec();
+    return this.locked(id, () => this.model.updateOne({ _id: id }, { $set: { failedLogins: 0, lastFailedLoginAt: null } }).exec());
   }
 }

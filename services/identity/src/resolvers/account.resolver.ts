@@ -1,7 +1,7 @@
 import { forbidden } from '@hocbaso/errors';
 import { canAdministerSchool } from '../domain/administration';
 import type { AccountDocument } from '../model/account.model';
-import { canSeeAccount, canSeePersonalFields } from '../usecases/read-accounts';
+import { canSeeAccount, canSeePersonalFields, canSeeSchool } from '../usecases/read-accounts';
 import type { IdentityContext } from './context';
 
 /** Personal fields are resolved only for the account itself and its administrators. */
@@ -52,6 +52,8 @@ export const TeachingAssignment = {
 };
 
 export const School = {
-  __resolveReference: (reference: { id: string }, context: IdentityContext) => context.loaders.school.load(reference.id),
+  // Row scope, like Account: a school the caller may not see resolves to null.
+  __resolveReference: async (reference: { id: string }, context: IdentityContext) =>
+    canSeeSchool(context.principal, reference.id) ? context.loaders.school.load(reference.id) : null,
   id: (school: { _id: string }) => school._id,
 };

@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../model/account.model';
-import { canSeeAccount, listAccounts } from '../usecases/read-accounts';
+import { canSeeAccount, canSeeSchool, listAccounts } from '../usecases/read-accounts';
 import { requirePrincipal, type IdentityContext } from './context';
 
 export const Query = {
@@ -27,8 +27,8 @@ export const Query = {
     return { nodes, endCursor: nodes.length === Math.min(Math.max(args.first, 1), 200) ? nodes.at(-1)?.username ?? null : null };
   },
 
-  school: (_: unknown, args: { id: string }, context: IdentityContext) => {
-    requirePrincipal(context);
-    return context.loaders.school.load(args.id);
+  school: async (_: unknown, args: { id: string }, context: IdentityContext) => {
+    // Same row rule as the entity: another school's record looks absent.
+    return canSeeSchool(requirePrincipal(context), args.id) ? context.loaders.school.load(args.id) : null;
   },
 };

@@ -18,6 +18,17 @@ export function canSeeAccount(principal: Principal | null, account: AccountDocum
   return account.schoolId !== null && isSchoolStaff;
 }
 
+/**
+ * Row rule for reading a school (a tenant): its own people (any role scoped to it, or it as their
+ * home school) and platform-wide staff (roles that name no school: platform administrators,
+ * inspectors, department analysts). Anyone else sees it as absent.
+ */
+export function canSeeSchool(principal: Principal | null, schoolId: string): boolean {
+  if (!principal) return false;
+  if (principal.schoolId === schoolId) return true;
+  return principal.roles.some((g) => g.scope.schoolId === schoolId || g.scope.schoolId === null);
+}
+
 /** Personal fields (email, phone, roles, assignments): the account itself and its administrators. */
 export function canSeePersonalFields(principal: Principal | null, account: AccountDocument): boolean {
   return !!principal && (principal.accountId === account._id || canAdministerSchool(principal, account.schoolId));
