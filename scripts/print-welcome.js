@@ -8,7 +8,9 @@ const lines = [
   `Học bạ số is running: ${url}`,
   '',
   'Demo accounts (trường THPT mẫu):',
-  ...accounts.map((a) => `  ${a.username.padEnd(24)} ${a.password.padEnd(16)} ${a.roles.padEnd(36)} ${a.displayName}`),
+  ...accounts.map(
+    (a) => `  ${a.username.padEnd(24)} ${a.password.padEnd(16)} ${a.roles.padEnd(36)} ${a.displayName}`,
+  ),
   '',
   'Log in, then send the access token as "Authorization: Bearer <token>":',
   `  curl -s ${url} -H 'content-type: application/json' \\`,

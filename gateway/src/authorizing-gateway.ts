@@ -7,7 +7,13 @@ import type {
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
 import { GraphQLError, print, type GraphQLSchema } from 'graphql';
-import { applyDenials, authorizeOperation, readAuthRequirements, type AuthRequirements, type DenialError } from './authz';
+import {
+  applyDenials,
+  authorizeOperation,
+  readAuthRequirements,
+  type AuthRequirements,
+  type DenialError,
+} from './authz';
 import { evaluatePolicy } from './auth/policies';
 import type { GatewayContext } from './gateway-context';
 
@@ -36,7 +42,9 @@ export class AuthorizingGateway implements GatewayInterface {
     return { schema, executor: this.wrap(executor) };
   }
 
-  onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]): GatewayUnsubscriber {
+  onSchemaLoadOrUpdate(
+    callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0],
+  ): GatewayUnsubscriber {
     return this.inner.onSchemaLoadOrUpdate((update) => {
       this.requirements = readAuthRequirements(update.coreSupergraphSdl);
       callback(update);

@@ -22,7 +22,9 @@ export const gatewayConfigSchema = z.object({
   /** Introspection is off unless asked for: the schema is published for developers, not probed in production. */
   ALLOW_INTROSPECTION: env.boolean(false),
   LOG_LEVEL: env.logLevel(),
-  ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, z.url().default(s.url)])),
+  ...Object.fromEntries(
+    SUBGRAPHS.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, z.url().default(s.url)]),
+  ),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & Record<string, unknown>;

@@ -7,7 +7,14 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
-import { IDENTITY_HEADER, maskError, REQUEST_ID_HEADER, signForwardedIdentity, type Logger, type Principal } from '@hocbaso/service-kit';
+import {
+  IDENTITY_HEADER,
+  maskError,
+  REQUEST_ID_HEADER,
+  signForwardedIdentity,
+  type Logger,
+  type Principal,
+} from '@hocbaso/service-kit';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { AccessTokenVerifier, TokenRejected } from './auth/access-token-verifier';
@@ -67,7 +74,12 @@ export async function createGatewayServer(
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
         },
       }),
-    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
   });
 
   const app = express();
@@ -91,7 +103,12 @@ export async function createGatewayServer(
       return maskError({ ...formatted, extensions }, error, logger);
     },
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
-    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
   });
   await apollo.start();
   void verifier.refresh();
@@ -110,7 +127,12 @@ export async function createGatewayServer(
       const query = (req.body as { query?: unknown } | undefined)?.query;
       if (typeof query === 'string' && Buffer.byteLength(query) > config.MAX_QUERY_BYTES) {
         res.status(413).json({
-          errors: [{ message: ERROR_CATALOGUE.QUERY_TOO_COMPLEX.vi, extensions: { code: 'QUERY_TOO_COMPLEX', maxBytes: config.MAX_QUERY_BYTES } }],
+          errors: [
+            {
+              message: ERROR_CATALOGUE.QUERY_TOO_COMPLEX.vi,
+              extensions: { code: 'QUERY_TOO_COMPLEX', maxBytes: config.MAX_QUERY_BYTES },
+            },
+          ],
         });
         return;
       }

@@ -56,9 +56,13 @@ describe('access tokens the gateway must refuse', () => {
   });
 
   it('refuses HS256 signed with the public key (algorithm confusion)', async () => {
-    const jwks = (await (await fetch(`${stack.identityUrl}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
+    const jwks = (await (await fetch(`${stack.identityUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<Record<string, string>>;
+    };
     const jwk = jwks.keys[0]!;
-    const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+    const publicPem = createPublicKey({ key: jwk, format: 'jwk' })
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
     const now = Math.floor(Date.now() / 1000);
     const forged = jwt.sign({ sub: account.id, sid: sessionId, iat: now, exp: now + 600 }, publicPem, {
       algorithm: 'HS256',
@@ -112,25 +116,35 @@ describe('access tokens the gateway must refuse', () => {
   it('refuses a tampered payload', async () => {
     const [header, , signature] = realToken.split('.');
     const other = await stack.createAccount(null, 'victim');
-    await expectRefused(`${header}.${part({ ...(jwt.decode(realToken) as object), sub: other.id })}.${signature}`);
+    await expectRefused(
+      `${header}.${part({ ...(jwt.decode(realToken) as object), sub: other.id })}.${signature}`,
+    );
   });
 
   it('refuses garbage and a non-Bearer scheme', async () => {
     await expectRefused('not-a-token');
-    const result = await stack.query(ME, {}, undefined, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    const result = await stack.query(ME, {}, undefined, {
+      authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('keeps verifying tokens of the previous key after a rotation, and signs new ones with the new key', async () => {
     const before = await stack.login(account.username, account.password);
     const oldKid = jwt.decode(before.accessToken, { complete: true })!.header.kid;
-    const rotated = await stack.query<{ rotateSigningKey: { kid: string } }>(`mutation { rotateSigningKey { kid } }`, {}, before.accessToken);
+    const rotated = await stack.query<{ rotateSigningKey: { kid: string } }>(
+      `mutation { rotateSigningKey { kid } }`,
+      {},
+      before.accessToken,
+    );
     // A school's system admin is not a platform admin: rotation is refused...
     expect(rotated.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // ...so rotate as the platform would.
     const newKid = await stack.identity.deps.keys.rotate();
     expect(newKid).not.toBe(oldKid);
-    const jwks = (await (await fetch(`${stack.identityUrl}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    const jwks = (await (await fetch(`${stack.identityUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
     expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
     expect((await stack.query(ME, {}, before.accessToken)).errors).toBeUndefined();
     const after = await stack.login(account.username, account.password);

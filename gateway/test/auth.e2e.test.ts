@@ -18,14 +18,12 @@ describe('signing in through the gateway', () => {
   });
   afterAll(() => stack.stop());
 
-  it('logs in and answers `me` with the caller\'s own account', async () => {
+  it("logs in and answers `me` with the caller's own account", async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.login', 'SUBJECT_TEACHER');
     const session = await stack.login(teacher.username, teacher.password);
-    const result = await stack.query<{ me: { id: string; username: string; email: string; roles: { role: string }[] } }>(
-      ME,
-      {},
-      session.accessToken,
-    );
+    const result = await stack.query<{
+      me: { id: string; username: string; email: string; roles: { role: string }[] };
+    }>(ME, {}, session.accessToken);
     expect(result.errors).toBeUndefined();
     expect(result.data?.me).toMatchObject({
       id: teacher.id,
@@ -38,7 +36,9 @@ describe('signing in through the gateway', () => {
   it('gives a clear Vietnamese error for a wrong password and for an unknown user', async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.wrong', 'SUBJECT_TEACHER');
     for (const username of [teacher.username, 'khong.ton.tai']) {
-      const result = await stack.query(`mutation { login(input: { username: "${username}", password: "sai-mat-khau-1" }) { accessToken } }`);
+      const result = await stack.query(
+        `mutation { login(input: { username: "${username}", password: "sai-mat-khau-1" }) { accessToken } }`,
+      );
       expect(result.data).toBeNull();
       expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       expect(result.errors?.[0]?.message).toBe(ERROR_CATALOGUE.INVALID_CREDENTIALS.vi);
@@ -48,7 +48,9 @@ describe('signing in through the gateway', () => {
   it('locks the account after repeated failures, even against the right password, and publishes nothing secret', async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.lock', 'SUBJECT_TEACHER');
     const attempt = (password: string) =>
-      stack.query(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { username: teacher.username, password } });
+      stack.query(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
+        i: { username: teacher.username, password },
+      });
     // LOGIN_MAX_FAILURES is 3 in the test stack.
     expect((await attempt('sai-1-aaaaaa')).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     expect((await attempt('sai-2-aaaaaa')).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
@@ -93,7 +95,9 @@ describe('signing in through the gateway', () => {
     // Someone replays the first (already used) refresh token: the family is revoked for both holders.
     const replay = await refresh(first.refreshToken);
     expect(replay.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
-    expect((await refresh(secondTokens.refreshToken)).errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
+    expect((await refresh(secondTokens.refreshToken)).errors?.[0]?.extensions?.code).toBe(
+      'REFRESH_TOKEN_INVALID',
+    );
     const afterRevocation = await stack.query(ME, {}, secondTokens.accessToken);
     expect(afterRevocation.status).toBe(401);
     expect(afterRevocation.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -103,12 +107,16 @@ describe('signing in through the gateway', () => {
     const teacher = await stack.createAccount(schoolId, 'gv.logout', 'SUBJECT_TEACHER');
     const session = await stack.login(teacher.username, teacher.password);
     expect((await stack.query(ME, {}, session.accessToken)).data?.me).toBeTruthy();
-    const out = await stack.query(`mutation($t: String!) { logout(refreshToken: $t) }`, { t: session.refreshToken });
+    const out = await stack.query(`mutation($t: String!) { logout(refreshToken: $t) }`, {
+      t: session.refreshToken,
+    });
     expect(out.data).toEqual({ logout: true });
-    expect((await stack.query(ME, {}, session.accessToken)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await stack.query(ME, {}, session.accessToken)).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
-  it('refuses a disabled account\'s access token and refresh token at once', async () => {
+  it("refuses a disabled account's access token and refresh token at once", async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.disabled', 'SUBJECT_TEACHER');
     const session = await stack.login(teacher.username, teacher.password);
     const adminSession = await stack.login(admin.username, admin.password);
@@ -121,9 +129,12 @@ describe('signing in through the gateway', () => {
 
     const access = await stack.query(ME, {}, session.accessToken);
     expect(access.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const refreshed = await stack.query(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, {
-      t: session.refreshToken,
-    });
+    const refreshed = await stack.query(
+      `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`,
+      {
+        t: session.refreshToken,
+      },
+    );
     expect(refreshed.data).toBeNull();
     expect(refreshed.errors?.[0]?.extensions?.code).toMatch(/^(REFRESH_TOKEN_INVALID|ACCOUNT_DISABLED)$/);
     const relogin = await stack.query(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
@@ -136,7 +147,11 @@ describe('signing in through the gateway', () => {
     const principal = await stack.createAccount(schoolId, 'qt.revoke', 'SYSTEM_ADMIN');
     const session = await stack.login(principal.username, principal.password);
     const list = `{ accounts(schoolId: "${schoolId}") { nodes { id } } }`;
-    const before = await stack.query<{ accounts: { nodes: { id: string }[] } }>(list, {}, session.accessToken);
+    const before = await stack.query<{ accounts: { nodes: { id: string }[] } }>(
+      list,
+      {},
+      session.accessToken,
+    );
     expect(before.errors).toBeUndefined();
     expect(before.data?.accounts.nodes.map((n) => n.id)).toContain(principal.id);
 
@@ -150,7 +165,9 @@ describe('signing in through the gateway', () => {
 
     const after = await stack.query(list, {}, session.accessToken);
     expect(after.data).toEqual({ accounts: null });
-    expect(after.errors).toEqual([expect.objectContaining({ path: ['accounts'], extensions: { code: 'FORBIDDEN' } })]);
+    expect(after.errors).toEqual([
+      expect.objectContaining({ path: ['accounts'], extensions: { code: 'FORBIDDEN' } }),
+    ]);
   });
 
   it('returns a forbidden field as null with FORBIDDEN at its path while the allowed fields come', async () => {
@@ -182,13 +199,21 @@ describe('signing in through the gateway', () => {
     expect(result.errors).toHaveLength(4);
   });
 
-  it('lets an administrator see a staff member\'s personal fields', async () => {
+  it("lets an administrator see a staff member's personal fields", async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.personal', 'SUBJECT_TEACHER');
     const adminSession = await stack.login(admin.username, admin.password);
-    const result = await stack.query(`query($id: ID!) { account(id: $id) { email phone roles { role } } }`, { id: teacher.id }, adminSession.accessToken);
+    const result = await stack.query(
+      `query($id: ID!) { account(id: $id) { email phone roles { role } } }`,
+      { id: teacher.id },
+      adminSession.accessToken,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      account: { email: `${teacher.username}@example.edu.vn`, phone: '0912 345 678', roles: [{ role: 'SUBJECT_TEACHER' }] },
+      account: {
+        email: `${teacher.username}@example.edu.vn`,
+        phone: '0912 345 678',
+        roles: [{ role: 'SUBJECT_TEACHER' }],
+      },
     });
   });
 
@@ -196,7 +221,9 @@ describe('signing in through the gateway', () => {
     const staff = await stack.createAccount(schoolId, 'gv.grant', 'SUBJECT_TEACHER');
     const session = await stack.login(staff.username, staff.password);
     const list = `{ accounts { nodes { id } } }`;
-    expect((await stack.query(list, {}, session.accessToken)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await stack.query(list, {}, session.accessToken)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     const adminSession = await stack.login(admin.username, admin.password);
     const granted = await stack.query(
       `mutation($i: GrantRoleInput!) { grantRole(input: $i) { role scope { schoolId } } }`,
@@ -212,7 +239,11 @@ describe('signing in through the gateway', () => {
     const other = await stack.createSchoolWithAdmin('other');
     const otherSession = await stack.login(other.admin.username, other.admin.password);
     const teacher = await stack.createAccount(schoolId, 'gv.cross', 'SUBJECT_TEACHER');
-    const result = await stack.query(`mutation($id: ID!) { disableAccount(id: $id) { status } }`, { id: teacher.id }, otherSession.accessToken);
+    const result = await stack.query(
+      `mutation($id: ID!) { disableAccount(id: $id) { status } }`,
+      { id: teacher.id },
+      otherSession.accessToken,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const still = await stack.login(teacher.username, teacher.password);
     expect(still.accessToken).toBeTruthy();
@@ -226,9 +257,15 @@ describe('signing in through the gateway', () => {
       adminSession.accessToken,
     );
     expect(result.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
-    const fields = (result.errors?.[0]?.extensions?.fieldErrors as { field: string }[]).map((f) => f.field).sort();
+    const fields = (result.errors?.[0]?.extensions?.fieldErrors as { field: string }[])
+      .map((f) => f.field)
+      .sort();
     expect(fields).toEqual(['displayName', 'email', 'password', 'username']);
-    const list = await stack.query<{ accounts: { nodes: { id: string }[] } }>(`{ accounts { nodes { id } } }`, {}, adminSession.accessToken);
+    const list = await stack.query<{ accounts: { nodes: { id: string }[] } }>(
+      `{ accounts { nodes { id } } }`,
+      {},
+      adminSession.accessToken,
+    );
     expect(list.data?.accounts.nodes.length).toBeGreaterThan(0);
     expect(await stack.identity.deps.accounts.findByUsername('x')).toBeNull();
   });

@@ -60,12 +60,9 @@ describe('nothing acknowledged is lost', () => {
           'vn.hocbaso.identity.role.granted',
           'vn.hocbaso.identity.account.status-changed',
         ]);
-        expect(processed.slice(2).map((e) => (e.data as { after?: { status: string } }).after?.status ?? 'role')).toEqual([
-          'DISABLED',
-          'ACTIVE',
-          'role',
-          'DISABLED',
-        ]);
+        expect(
+          processed.slice(2).map((e) => (e.data as { after?: { status: string } }).after?.status ?? 'role'),
+        ).toEqual(['DISABLED', 'ACTIVE', 'role', 'DISABLED']);
         // One key lands on one partition, so Kafka keeps their order.
         expect(new Set(arrived.map((e) => e.partition)).size).toBe(1);
         // A redelivered id carries exactly the same event.
@@ -100,7 +97,10 @@ describe('nothing acknowledged is lost', () => {
     await setup.identity.close();
 
     // First life: no broker reachable, so the relay cannot publish what is committed.
-    const firstLife = new ChildService('services/identity/src/index.ts', { ...baseEnv, KAFKA_BROKERS: '127.0.0.1:1' });
+    const firstLife = new ChildService('services/identity/src/index.ts', {
+      ...baseEnv,
+      KAFKA_BROKERS: '127.0.0.1:1',
+    });
     await firstLife.start(`http://127.0.0.1:${port}/readyz`);
     const principal: Principal = {
       accountId: admin.id,
@@ -117,7 +117,14 @@ describe('nothing acknowledged is lost', () => {
       },
       body: JSON.stringify({
         query: `mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`,
-        variables: { i: { schoolId: school._id, username: `gv.kill.${randomBytes(3).toString('hex')}`, displayName: 'Giáo viên Kill', password: 'Mat-khau-kill-2026' } },
+        variables: {
+          i: {
+            schoolId: school._id,
+            username: `gv.kill.${randomBytes(3).toString('hex')}`,
+            displayName: 'Giáo viên Kill',
+            password: 'Mat-khau-kill-2026',
+          },
+        },
       }),
     });
     const body = (await response.json()) as { data?: { createAccount: { id: string } }; errors?: unknown };
@@ -134,7 +141,10 @@ describe('nothing acknowledged is lost', () => {
       await firstLife.kill();
 
       const collector = await new EventCollector([ACCOUNT_TOPIC]).start();
-      const secondLife = new ChildService('services/identity/src/index.ts', { ...baseEnv, KAFKA_BROKERS: infra().kafkaBrokers.join(',') });
+      const secondLife = new ChildService('services/identity/src/index.ts', {
+        ...baseEnv,
+        KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+      });
       try {
         await secondLife.start(`http://127.0.0.1:${port}/readyz`);
         const [delivered] = await collector.waitFor((e) => e.id === pendingId, 1, 60_000);

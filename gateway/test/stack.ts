@@ -36,7 +36,10 @@ export class TestStack {
     return stack;
   }
 
-  async startIdentity(overrides: Record<string, string> = {}, dbName = uniqueDbName('identity')): Promise<void> {
+  async startIdentity(
+    overrides: Record<string, string> = {},
+    dbName = uniqueDbName('identity'),
+  ): Promise<void> {
     this.identityConfig = identityConfigSchema.parse({
       MONGODB_URI: infra().mongodbUri,
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
@@ -75,7 +78,11 @@ export class TestStack {
   ): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as GraphQLResponse<T>;
@@ -83,7 +90,9 @@ export class TestStack {
   }
 
   async login(username: string, password: string) {
-    const result = await this.query<{ login: { accessToken: string; refreshToken: string; account: { id: string } } }>(
+    const result = await this.query<{
+      login: { accessToken: string; refreshToken: string; account: { id: string } };
+    }>(
       `mutation Login($input: LoginInput!) { login(input: $input) { accessToken refreshToken account { id } } }`,
       { input: { username, password } },
     );
@@ -94,12 +103,20 @@ export class TestStack {
   /** A school with its own administrator (created as the system would at bootstrap). */
   async createSchoolWithAdmin(prefix: string) {
     const deps = this.identity.deps;
-    const school = await createSchool(deps, SYSTEM_CALLER, { code: `${prefix}-${randomBytes(3).toString('hex')}`, name: `Trường THPT ${prefix}` });
+    const school = await createSchool(deps, SYSTEM_CALLER, {
+      code: `${prefix}-${randomBytes(3).toString('hex')}`,
+      name: `Trường THPT ${prefix}`,
+    });
     const admin = await this.createAccount(school._id, `${prefix}.admin`, 'SYSTEM_ADMIN');
     return { school, admin };
   }
 
-  async createAccount(schoolId: string | null, usernamePrefix: string, role?: Role, scope: Partial<RoleScope> = {}) {
+  async createAccount(
+    schoolId: string | null,
+    usernamePrefix: string,
+    role?: Role,
+    scope: Partial<RoleScope> = {},
+  ) {
     const username = `${usernamePrefix}.${randomBytes(3).toString('hex')}`.toLowerCase();
     const password = `Mat-khau-${randomBytes(4).toString('hex')}-9`;
     const account = await createAccount(this.identity.deps, SYSTEM_CALLER, {
@@ -112,7 +129,13 @@ export class TestStack {
     });
     let roleAssignmentId: string | undefined;
     if (role) {
-      roleAssignmentId = (await grantRole(this.identity.deps, SYSTEM_CALLER, { accountId: account._id, role, scope: { schoolId, ...scope } }))._id;
+      roleAssignmentId = (
+        await grantRole(this.identity.deps, SYSTEM_CALLER, {
+          accountId: account._id,
+          role,
+          scope: { schoolId, ...scope },
+        })
+      )._id;
     }
     return { id: account._id, username, password, roleAssignmentId };
   }

@@ -45,7 +45,8 @@ export class AccessTokenVerifier {
   async verify(token: string): Promise<VerifiedAccessToken> {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw new TokenRejected('malformed token');
-    if (decoded.header.alg !== 'ES256') throw new TokenRejected(`algorithm ${decoded.header.alg} not accepted`);
+    if (decoded.header.alg !== 'ES256')
+      throw new TokenRejected(`algorithm ${decoded.header.alg} not accepted`);
     const kid = decoded.header.kid;
     if (!kid) throw new TokenRejected('token has no kid');
     const key = await this.keyFor(kid);
@@ -62,7 +63,8 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw new TokenRejected((error as Error).message);
     }
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new TokenRejected('missing sub or sid');
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string')
+      throw new TokenRejected('missing sub or sid');
     if (typeof payload.exp !== 'number') throw new TokenRejected('token has no expiry');
     return { accountId: payload.sub, sessionId: payload.sid };
   }
@@ -89,13 +91,18 @@ export class AccessTokenVerifier {
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        const response = await (this.options.fetch ?? fetch)(this.options.jwksUrl, { signal: AbortSignal.timeout(3_000) });
+        const response = await (this.options.fetch ?? fetch)(this.options.jwksUrl, {
+          signal: AbortSignal.timeout(3_000),
+        });
         if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
         const body = (await response.json()) as { keys?: Array<Record<string, string>> };
         const keys = new Map<string, KeyObject>();
         for (const jwk of body.keys ?? []) {
           if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.kid) continue;
-          keys.set(jwk.kid, createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }));
+          keys.set(
+            jwk.kid,
+            createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }),
+          );
         }
         this.keys = keys;
         this.lastRefresh = Date.now();

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IDENTITY_HEADER, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
 
 export type PrincipalLookup =
-  | { status: 'ACTIVE'; principal: Principal }
-  | { status: 'DISABLED' | 'UNKNOWN' | 'SESSION_ENDED' };
+  { status: 'ACTIVE'; principal: Principal } | { status: 'DISABLED' | 'UNKNOWN' | 'SESSION_ENDED' };
 
 /**
  * Asks identity, on every request, who the token's account is now: its status, its session and
@@ -21,7 +20,13 @@ export class PrincipalClient {
     url.searchParams.set('accountId', accountId);
     url.searchParams.set('sessionId', sessionId);
     const response = await fetch(url, {
-      headers: { [IDENTITY_HEADER]: signForwardedIdentity({ principal: null, requestId: requestId || randomUUID() }, this.secret, 30) },
+      headers: {
+        [IDENTITY_HEADER]: signForwardedIdentity(
+          { principal: null, requestId: requestId || randomUUID() },
+          this.secret,
+          30,
+        ),
+      },
       signal: AbortSignal.timeout(3_000),
     });
     if (!response.ok) throw new Error(`principal look-up answered ${response.status}`);

@@ -312,7 +312,9 @@ describe('authorizeOperation', () => {
       );
 
       expect(canonical(result.document)).toBe(
-        canonical('{ search(term: "an") { ... on Account { username } ... on School { name } _hocbasoAuthzType: __typename } }'),
+        canonical(
+          '{ search(term: "an") { ... on Account { username } ... on School { name } _hocbasoAuthzType: __typename } }',
+        ),
       );
       expect(summary(result)).toEqual([
         { path: 'search.email', typeCondition: 'Account', reason: 'FORBIDDEN' },
@@ -330,7 +332,9 @@ describe('authorizeOperation', () => {
     it('guards an interface field by what its implementations require', () => {
       const anonymous = authorizeAs(ANONYMOUS, '{ node(id: "s1") { id displayName } }');
 
-      expect(canonical(anonymous.document)).toBe(canonical('{ node(id: "s1") { id _hocbasoAuthzType: __typename } }'));
+      expect(canonical(anonymous.document)).toBe(
+        canonical('{ node(id: "s1") { id _hocbasoAuthzType: __typename } }'),
+      );
       expect(summary(anonymous)).toEqual([
         { path: 'node.displayName', typeCondition: 'Node', reason: 'UNAUTHENTICATED' },
       ]);
@@ -344,7 +348,9 @@ describe('authorizeOperation', () => {
       );
 
       expect(canonical(result.document)).toBe(
-        canonical('{ outer: search(term: "x") { ... on Account { roles { id } } _hocbasoAuthzType: __typename } }'),
+        canonical(
+          '{ outer: search(term: "x") { ... on Account { roles { id } } _hocbasoAuthzType: __typename } }',
+        ),
       );
       expect(result.denied[0]?.steps).toEqual([
         { responseKey: 'outer', fieldName: 'search', parentType: 'Query' },

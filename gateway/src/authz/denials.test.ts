@@ -107,12 +107,7 @@ describe('applyDenials', () => {
       );
 
       expect(response.data).toEqual({
-        search: [
-          { label: null },
-          null,
-          { label: 'Chu Văn An' },
-          { label: null },
-        ],
+        search: [{ label: null }, null, { label: 'Chu Văn An' }, { label: null }],
       });
       expect(errorsAt(response.errors).map((error) => error.path)).toEqual([
         ['search', 0, 'label'],

@@ -18,7 +18,9 @@ function main(): number {
   if (check) {
     const current = existsSync(SUPERGRAPH_PATH) ? readFileSync(SUPERGRAPH_PATH, 'utf8') : '';
     if (current !== supergraph) {
-      process.stderr.write('gateway/supergraph.graphql is out of date: run `npm run compose` and commit it.\n');
+      process.stderr.write(
+        'gateway/supergraph.graphql is out of date: run `npm run compose` and commit it.\n',
+      );
       return 1;
     }
     process.stdout.write('supergraph is current\n');

@@ -11,7 +11,11 @@ export interface SubgraphDefinition {
 const REPO = path.resolve(__dirname, '../../..');
 
 export const SUBGRAPHS: readonly SubgraphDefinition[] = [
-  { name: 'identity', schemaPath: path.join(REPO, 'services/identity/src/schema.graphql'), url: 'http://127.0.0.1:4001/graphql' },
+  {
+    name: 'identity',
+    schemaPath: path.join(REPO, 'services/identity/src/schema.graphql'),
+    url: 'http://127.0.0.1:4001/graphql',
+  },
 ];
 
 export const SUPERGRAPH_PATH = path.join(REPO, 'gateway/supergraph.graphql');

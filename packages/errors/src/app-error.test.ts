@@ -6,7 +6,9 @@ describe('error vocabulary', () => {
       expect(ERROR_CATALOGUE[code].vi.length).toBeGreaterThan(10);
       expect(ERROR_CATALOGUE[code].en.length).toBeGreaterThan(3);
       // Vietnamese text has diacritics; a plain-ASCII message means someone pasted English.
-      expect(ERROR_CATALOGUE[code].vi).toMatch(/[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]/i);
+      expect(ERROR_CATALOGUE[code].vi).toMatch(
+        /[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]/i,
+      );
     }
   });
 

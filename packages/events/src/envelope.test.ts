@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { createEvent, defineEvent, EventValidationError, parseEvent, SYSTEM_ACTOR, type CloudEvent, type EventContract } from './envelope';
+import {
+  createEvent,
+  defineEvent,
+  EventValidationError,
+  parseEvent,
+  SYSTEM_ACTOR,
+  type CloudEvent,
+  type EventContract,
+} from './envelope';
 import { accountCreated } from './identity';
 import { ALL_EVENTS, ALL_TOPICS, EVENT_REGISTRY } from './registry';
 
@@ -45,7 +53,11 @@ describe('createEvent', () => {
     const a = createEvent(scoreRecorded, input);
     const b = createEvent(scoreRecorded, input);
     expect(a.id).not.toBe(b.id);
-    const fixed = createEvent(scoreRecorded, { ...input, id: 'evt-1', time: new Date('2025-09-05T07:30:00+07:00') });
+    const fixed = createEvent(scoreRecorded, {
+      ...input,
+      id: 'evt-1',
+      time: new Date('2025-09-05T07:30:00+07:00'),
+    });
     expect(fixed.id).toBe('evt-1');
     expect(fixed.time).toBe('2025-09-05T00:30:00.000Z');
   });
@@ -83,7 +95,11 @@ describe('createEvent', () => {
       source: 'hocbaso/identity',
       subject: 'account/a-1',
       key: 'a-1',
-      data: { accountId: 'a-1', after: { username: 'u', displayName: 'U', status, schoolId: null }, actor: SYSTEM_ACTOR },
+      data: {
+        accountId: 'a-1',
+        after: { username: 'u', displayName: 'U', status, schoolId: null },
+        actor: SYSTEM_ACTOR,
+      },
     });
     expect(createEvent(accountCreated, account('ACTIVE') as never).data).toEqual(account('ACTIVE').data);
     let thrown: unknown;
@@ -137,7 +153,11 @@ describe('parseEvent', () => {
       source: 'hocbaso/identity',
       subject: 'account/a-1',
       key: 'a-1',
-      data: { accountId: 'a-1', after: { username: 'u', displayName: 'U', status: 'ACTIVE', schoolId: null }, actor: SYSTEM_ACTOR },
+      data: {
+        accountId: 'a-1',
+        after: { username: 'u', displayName: 'U', status: 'ACTIVE', schoolId: null },
+        actor: SYSTEM_ACTOR,
+      },
     });
     expect(parseEvent(JSON.stringify(created), EVENT_REGISTRY)).toEqual(created);
     const broken = { ...created, data: { accountId: 'a-1' } };

@@ -51,7 +51,9 @@ export interface EventContract<TSchema extends z.ZodType = z.ZodType> {
   schema: TSchema;
 }
 
-export function defineEvent<TSchema extends z.ZodType>(contract: EventContract<TSchema>): EventContract<TSchema> {
+export function defineEvent<TSchema extends z.ZodType>(
+  contract: EventContract<TSchema>,
+): EventContract<TSchema> {
   return contract;
 }
 
@@ -62,7 +64,9 @@ export class EventValidationError extends Error {
     readonly eventType: string,
     readonly issues: z.core.$ZodIssue[],
   ) {
-    super(`event ${eventType} does not match its schema: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    super(
+      `event ${eventType} does not match its schema: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
     this.name = 'EventValidationError';
   }
 }
@@ -77,7 +81,10 @@ export interface NewEvent<C extends EventContract> {
 }
 
 /** Builds a validated envelope; a producer never sends data its contract does not describe. */
-export function createEvent<C extends EventContract>(contract: C, input: NewEvent<C>): CloudEvent<EventData<C>> {
+export function createEvent<C extends EventContract>(
+  contract: C,
+  input: NewEvent<C>,
+): CloudEvent<EventData<C>> {
   const parsed = contract.schema.safeParse(input.data);
   if (!parsed.success) throw new EventValidationError(contract.type, parsed.error.issues);
   return {

@@ -78,7 +78,12 @@ export const accountLockedOut = defineEvent({
   type: 'vn.hocbaso.identity.account.locked-out',
   topic: ACCOUNT_TOPIC,
   version: 1,
-  schema: z.object({ accountId: z.string(), lockedUntil: z.string(), failedAttempts: z.number().int(), actor: actorSchema }),
+  schema: z.object({
+    accountId: z.string(),
+    lockedUntil: z.string(),
+    failedAttempts: z.number().int(),
+    actor: actorSchema,
+  }),
 });
 
 export const roleGranted = defineEvent({

@@ -41,9 +41,14 @@ export function loadConfigOrExit<TSchema extends z.ZodType>(
   }
 }
 
+/** `VAR=` (empty, e.g. an unset `${VAR}` in a compose file) means "not set", never the number 0. */
+const blankAsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
 /** Reusable variable parsers. */
 export const env = {
-  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  port: (fallback: number) =>
+    z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(fallback)),
   url: () => z.url(),
   mongoUri: () =>
     z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a MongoDB connection string (mongodb://...)'),
@@ -51,7 +56,12 @@ export const env = {
     z
       .string()
       .min(1)
-      .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A secret: at least 32 characters, never printed. */
@@ -61,5 +71,6 @@ export const env = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1'),
-  milliseconds: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
+  milliseconds: (fallback: number) =>
+    z.preprocess(blankAsUnset, z.coerce.number().int().min(0).default(fallback)),
 };

@@ -34,7 +34,10 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
       try {
         event = parseEvent(message.value, EVENT_REGISTRY);
       } catch (error) {
-        logger.error({ topic: message.topic, offset: message.offset, err: (error as Error).message }, 'unreadable event skipped');
+        logger.error(
+          { topic: message.topic, offset: message.offset, err: (error as Error).message },
+          'unreadable event skipped',
+        );
         return;
       }
       const handler = options.handlers[event.type];

@@ -1,4 +1,11 @@
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type Producer, type Consumer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type LogEntry,
+  type Producer,
+  type Consumer,
+} from 'kafkajs';
 import type { EventBus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './event-bus';
 import type { Logger } from './logger';
 

@@ -16,28 +16,52 @@ export interface MongoOptions {
  * database simply waits. Returns a dedicated connection (never the mongoose global).
  */
 export async function connectMongo(options: MongoOptions): Promise<Connection> {
-  const started = Date.now();
+  const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
   for (let attempt = 0; ; attempt++) {
     const connection = mongoose.createConnection(options.uri, {
       dbName: options.dbName,
-      serverSelectionTimeoutMS: 5_000,
+      // One attempt never outlives the caller's deadline.
+      serverSelectionTimeoutMS: Math.max(50, Math.min(5_000, deadline - Date.now())),
       // Indexes are created explicitly at start-up (see syncIndexes), not lazily per model.
       autoIndex: false,
       autoCreate: false,
     });
     try {
-      await connection.asPromise();
+      await untilAborted(connection.asPromise(), options.signal);
       options.logger.info({ dbName: options.dbName, attempt }, 'connected to MongoDB');
       return connection;
     } catch (error) {
+      if (options.signal?.aborted) {
+        // The connection's own close() waits for the pending server selection; closing its client ends it now.
+        connection
+          .getClient()
+          .close()
+          .catch(() => undefined);
+        throw error;
+      }
       await connection.close().catch(() => undefined);
-      const elapsed = Date.now() - started;
-      if ((options.timeoutMs && elapsed > options.timeoutMs) || options.signal?.aborted) throw error;
-      const delay = backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 });
-      options.logger.warn({ err: (error as Error).message, attempt, retryInMs: delay }, 'MongoDB not reachable yet');
+      if (Date.now() >= deadline) throw error;
+      const delay = Math.min(backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 }), deadline - Date.now());
+      options.logger.warn(
+        { err: (error as Error).message, attempt, retryInMs: delay },
+        'MongoDB not reachable yet',
+      );
       await sleep(delay, options.signal);
+      if (options.signal?.aborted) throw error;
     }
   }
+}
+
+/** Settles like `promise`, or rejects as soon as `signal` aborts (a shutdown need not wait for server selection). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined); // its late rejection, after an abort, is expected
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Readiness: the database answers a ping. */

@@ -167,7 +167,8 @@ export class OutboxRelay {
       this.notified = false;
       try {
         published = await this.publishPending();
-        if (this.failures > 0) this.options.logger.info({ afterFailures: this.failures }, 'outbox relay recovered');
+        if (this.failures > 0)
+          this.options.logger.info({ afterFailures: this.failures }, 'outbox relay recovered');
         this.failures = 0;
       } catch (error) {
         const delay = backoffDelay(this.failures++, { initialMs: 200, maxMs: 5_000 });
@@ -221,7 +222,11 @@ export class OutboxRelay {
         topic: entry.topic,
         key: entry.key,
         value: entry.payload,
-        headers: { 'content-type': 'application/cloudevents+json; charset=utf-8', ce_id: entry.id, ce_type: entry.type },
+        headers: {
+          'content-type': 'application/cloudevents+json; charset=utf-8',
+          ce_id: entry.id,
+          ce_type: entry.type,
+        },
       }));
       await this.options.publisher.publish(messages);
     }
@@ -243,9 +248,15 @@ export class OutboxRelay {
         { $set: { _outbox: remaining, _outboxPending: remaining.length > 0 }, $inc: { _rev: 1 } },
       );
       if (result.matchedCount === 1) return;
-      current = (await model.findOne({ _id: current._id }, { _outbox: 1, _rev: 1 }).lean()) as PendingDocument | null;
+      current = (await model
+        .findOne({ _id: current._id }, { _outbox: 1, _rev: 1 })
+        .lean()) as PendingDocument | null;
     }
-    if (current) this.options.logger.warn({ id: String(current._id) }, 'outbox entries stay pending after a busy document');
+    if (current)
+      this.options.logger.warn(
+        { id: String(current._id) },
+        'outbox entries stay pending after a busy document',
+      );
   }
 
   private async recordInEventLog(entries: OutboxEntry[]): Promise<void> {

@@ -57,7 +57,11 @@ export function signForwardedIdentity(identity: ForwardedIdentity, secret: strin
 export function verifyForwardedIdentity(token: string | undefined, secret: string): ForwardedIdentity | null {
   if (!token) return null;
   try {
-    const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as {
+    const payload = jwt.verify(token, secret, {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    }) as {
       principal?: Principal | null;
       rid?: string;
     };
@@ -72,9 +76,16 @@ export function hasRole(principal: Principal | null, ...roles: Role[]): boolean 
 }
 
 /** Whether the principal holds one of `roles` for the given school. */
-export function hasSchoolRole(principal: Principal | null, schoolId: string | null, ...roles: Role[]): boolean {
+export function hasSchoolRole(
+  principal: Principal | null,
+  schoolId: string | null,
+  ...roles: Role[]
+): boolean {
   return (
     !!principal &&
-    principal.roles.some((grant) => roles.includes(grant.role) && (grant.scope.schoolId === schoolId || grant.scope.schoolId === null))
+    principal.roles.some(
+      (grant) =>
+        roles.includes(grant.role) && (grant.scope.schoolId === schoolId || grant.scope.schoolId === null),
+    )
   );
 }

@@ -61,14 +61,18 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainTimeoutMs ?? 10_000 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: options.drainTimeoutMs ?? 10_000,
+      }),
       // Per-field timings are not sent to any gateway: they would only reveal internals.
       ApolloServerPluginInlineTraceDisabled(),
     ],
     includeStacktraceInErrorResponses: false,
     // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, logger, currentRequest.getStore()?.requestId),
+    formatError: (formatted, error) =>
+      maskError(formatted, error, logger, currentRequest.getStore()?.requestId),
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -13,7 +13,11 @@ describe('WriteLock', () => {
       log.push(`end ${name}`);
       return name;
     };
-    const results = await Promise.all([lock.run('a', slow('1')), lock.run('a', slow('2')), lock.run('a', slow('3'))]);
+    const results = await Promise.all([
+      lock.run('a', slow('1')),
+      lock.run('a', slow('2')),
+      lock.run('a', slow('3')),
+    ]);
     expect(results).toEqual(['1', '2', '3']);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
     expect(lock.size).toBe(0);

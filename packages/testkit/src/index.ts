@@ -70,7 +70,11 @@ export class EventCollector {
   private readonly bus: KafkaEventBus;
 
   constructor(private readonly topics: string[]) {
-    this.bus = new KafkaEventBus({ clientId: uniqueId('collector'), brokers: infra().kafkaBrokers, logger: testLogger('collector') });
+    this.bus = new KafkaEventBus({
+      clientId: uniqueId('collector'),
+      brokers: infra().kafkaBrokers,
+      logger: testLogger('collector'),
+    });
   }
 
   async start(): Promise<this> {
@@ -100,7 +104,11 @@ export class EventCollector {
   }
 
   /** Waits until `count` matching events have arrived (or fails after `timeoutMs`). */
-  async waitFor(predicate: (event: CloudEvent) => boolean, count = 1, timeoutMs = 30_000): Promise<CollectedEvent[]> {
+  async waitFor(
+    predicate: (event: CloudEvent) => boolean,
+    count = 1,
+    timeoutMs = 30_000,
+  ): Promise<CollectedEvent[]> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const found = this.matching(predicate);
@@ -117,7 +125,11 @@ export class EventCollector {
   }
 }
 
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  stepMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -148,7 +160,11 @@ export async function closedPort(): Promise<number> {
 /** Deletes a test's own topics from the local broker (best effort: a test never fails on clean-up). */
 export async function deleteTopics(topics: string[]): Promise<void> {
   if (topics.length === 0) return;
-  const admin = new Kafka({ clientId: uniqueId('testkit-admin'), brokers: infra().kafkaBrokers, logLevel: KafkaLogLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: uniqueId('testkit-admin'),
+    brokers: infra().kafkaBrokers,
+    logLevel: KafkaLogLevel.NOTHING,
+  }).admin();
   try {
     await admin.connect();
     const existing = new Set(await admin.listTopics());

@@ -6,7 +6,10 @@ export const identityConfigSchema = z.object({
   IDENTITY_HOST: z.string().default('127.0.0.1'),
   IDENTITY_PORT: env.port(4001),
   MONGODB_URI: env.mongoUri(),
-  IDENTITY_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hocbaso_identity'),
+  IDENTITY_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hocbaso_identity'),
   KAFKA_BROKERS: env.brokers(),
   /** Shared with the gateway: verifies the identity it forwards and signs its principal look-ups. */
   INTERNAL_IDENTITY_SECRET: env.secret(),

@@ -41,7 +41,10 @@ export interface IdentityService {
 }
 
 /** Wires the identity service from its configuration. Never listens by itself (tests call this). */
-export async function createIdentityService(config: IdentityConfig, logger: Logger): Promise<IdentityService> {
+export async function createIdentityService(
+  config: IdentityConfig,
+  logger: Logger,
+): Promise<IdentityService> {
   const connection = await connectMongo({ uri: config.MONGODB_URI, dbName: config.IDENTITY_DB_NAME, logger });
   const models = {
     accounts: accountModel(connection),
@@ -61,7 +64,11 @@ export async function createIdentityService(config: IdentityConfig, logger: Logg
   });
   await keys.ensureCurrentKey();
 
-  const bus: EventBus = new KafkaEventBus({ clientId: 'identity', brokers: config.KAFKA_BROKERS, logger: logger.child({ component: 'kafka' }) });
+  const bus: EventBus = new KafkaEventBus({
+    clientId: 'identity',
+    brokers: config.KAFKA_BROKERS,
+    logger: logger.child({ component: 'kafka' }),
+  });
   const eventLog = connection.db!.collection('event_log');
   const writeLock = new WriteLock();
   const relay = new OutboxRelay({
@@ -104,9 +111,14 @@ export async function createIdentityService(config: IdentityConfig, logger: Logg
   });
 
   // Topics are created ahead of the first publish; a broker that is down now is no reason not to start.
-  bus.ensureTopics([...new Set(IDENTITY_EVENTS.map((e) => e.topic))]).catch((error) =>
-    logger.warn({ err: (error as Error).message }, 'could not create topics yet; the broker creates them on first publish'),
-  );
+  bus
+    .ensureTopics([...new Set(IDENTITY_EVENTS.map((e) => e.topic))])
+    .catch((error) =>
+      logger.warn(
+        { err: (error as Error).message },
+        'could not create topics yet; the broker creates them on first publish',
+      ),
+    );
   relay.start();
 
   return {

@@ -13,7 +13,10 @@ export function isPlatformAdmin(principal: Principal | null): boolean {
 export function canAdministerSchool(principal: Principal | null, schoolId: string | null): boolean {
   if (!principal) return false;
   if (isPlatformAdmin(principal)) return true;
-  return schoolId !== null && principal.roles.some((g) => ADMIN_ROLES.includes(g.role) && g.scope.schoolId === schoolId);
+  return (
+    schoolId !== null &&
+    principal.roles.some((g) => ADMIN_ROLES.includes(g.role) && g.scope.schoolId === schoolId)
+  );
 }
 
 /**
@@ -28,6 +31,7 @@ export function canGrantRole(principal: Principal | null, role: Role, schoolId: 
   if (isPlatformAdmin(principal)) return true;
   if (PLATFORM_ONLY_ROLES.includes(role) || schoolId === null) return false;
   // Making someone principal is the platform's or the principal's own act, not a system admin's.
-  if (role === 'PRINCIPAL') return !!principal?.roles.some((g) => g.role === 'PRINCIPAL' && g.scope.schoolId === schoolId);
+  if (role === 'PRINCIPAL')
+    return !!principal?.roles.some((g) => g.role === 'PRINCIPAL' && g.scope.schoolId === schoolId);
   return true;
 }

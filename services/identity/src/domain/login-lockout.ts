@@ -16,8 +16,13 @@ export interface FailureOutcome {
 }
 
 /** Failures count within a sliding window; the N-th failure in the window locks the account. */
-export function registerFailedLogin(state: FailedLoginState, now: Date, policy: LockoutPolicy): FailureOutcome {
-  const withinWindow = state.lastFailedLoginAt !== null && now.getTime() - state.lastFailedLoginAt.getTime() <= policy.windowMs;
+export function registerFailedLogin(
+  state: FailedLoginState,
+  now: Date,
+  policy: LockoutPolicy,
+): FailureOutcome {
+  const withinWindow =
+    state.lastFailedLoginAt !== null && now.getTime() - state.lastFailedLoginAt.getTime() <= policy.windowMs;
   const failedLogins = withinWindow ? state.failedLogins + 1 : 1;
   if (failedLogins >= policy.maxFailures) {
     return { failedLogins, lockedUntil: new Date(now.getTime() + policy.lockoutMs) };

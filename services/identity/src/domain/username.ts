@@ -8,7 +8,11 @@ export function normalizeUsername(raw: string): string {
 export function checkUsername(username: string): FieldProblem | null {
   return /^[a-z0-9][a-z0-9._-]{2,63}$/.test(username)
     ? null
-    : fieldProblem('username', 'VALIDATION_FAILED', 'Tên đăng nhập gồm 3-64 ký tự: chữ không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.');
+    : fieldProblem(
+        'username',
+        'VALIDATION_FAILED',
+        'Tên đăng nhập gồm 3-64 ký tự: chữ không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.',
+      );
 }
 
 /** Display names are stored NFC-normalised so that searching and sorting Vietnamese names is stable. */

@@ -9,7 +9,12 @@ import { resolvePrincipal } from '../usecases/resolve-principal';
  * - the JWKS, public, so the gateway (and anyone) can verify access tokens;
  * - the principal look-up, for the gateway only (it presents its signed service identity).
  */
-export function identityRoutes(options: { deps: IdentityDeps; keys: KeyStore; identitySecret: string; logger: Logger }) {
+export function identityRoutes(options: {
+  deps: IdentityDeps;
+  keys: KeyStore;
+  identitySecret: string;
+  logger: Logger;
+}) {
   return (app: express.Express) => {
     app.get('/.well-known/jwks.json', async (_req, res, next) => {
       try {

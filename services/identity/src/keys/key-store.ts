@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import type { SigningKeyDocument } from '../model/signing-key.model';
 import type { SigningKeyRepository } from '../model/signing-key.repository';
 
@@ -31,14 +40,17 @@ export class KeyStore {
   private readonly now: () => Date;
 
   constructor(private readonly options: KeyStoreOptions) {
-    this.encryptionKey = Buffer.from(hkdfSync('sha256', options.encryptionSecret, 'hocbaso-identity', 'signing-key-encryption', 32));
+    this.encryptionKey = Buffer.from(
+      hkdfSync('sha256', options.encryptionSecret, 'hocbaso-identity', 'signing-key-encryption', 32),
+    );
     this.now = options.now ?? (() => new Date());
   }
 
   /** At start-up: creates the first key, or rotates one older than the rotation period. */
   async ensureCurrentKey(): Promise<void> {
     const [newest] = await this.options.repository.listAll();
-    if (!newest || this.now().getTime() - newest.createdAt.getTime() > this.options.rotationMs) await this.rotate();
+    if (!newest || this.now().getTime() - newest.createdAt.getTime() > this.options.rotationMs)
+      await this.rotate();
   }
 
   async rotate(): Promise<string> {
@@ -64,7 +76,11 @@ export class KeyStore {
     if (this.cached && Date.now() - this.cached.loadedAt < 30_000) return this.cached;
     const [newest] = await this.options.repository.listAll();
     if (!newest) throw new Error('no signing key: ensureCurrentKey() was not called');
-    this.cached = { kid: newest._id, privateKey: createPrivateKey(this.decrypt(newest.encryptedPrivateKey)), loadedAt: Date.now() };
+    this.cached = {
+      kid: newest._id,
+      privateKey: createPrivateKey(this.decrypt(newest.encryptedPrivateKey)),
+      loadedAt: Date.now(),
+    };
     return this.cached;
   }
 
@@ -80,13 +96,19 @@ export class KeyStore {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    return {
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      data: data.toString('base64'),
+    };
   }
 
   private decrypt(sealed: SigningKeyDocument['encryptedPrivateKey']): string {
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(sealed.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 }
 

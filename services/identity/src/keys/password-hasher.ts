@@ -4,7 +4,12 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  * argon2id at the OWASP Password Storage Cheat Sheet's first recommended setting:
  * 19 MiB of memory, 2 iterations, 1 degree of parallelism.
  */
-const OWASP_ARGON2ID = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OWASP_ARGON2ID = {
+  algorithm: Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

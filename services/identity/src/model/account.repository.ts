@@ -1,4 +1,10 @@
-import { documentLockKey, newDocumentOutbox, withEvents, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
+import {
+  documentLockKey,
+  newDocumentOutbox,
+  withEvents,
+  type OutboxEntry,
+  type WriteLock,
+} from '@hocbaso/service-kit';
 import type { UpdateQuery } from 'mongoose';
 import type { AccountDocument, AccountModel, AccountStatus } from './account.model';
 
@@ -29,7 +35,10 @@ export class AccountRepository {
   }
 
   findManyByIds(ids: readonly string[]): Promise<AccountDocument[]> {
-    return this.model.find({ _id: { $in: [...ids] } }).lean<AccountDocument[]>().exec();
+    return this.model
+      .find({ _id: { $in: [...ids] } })
+      .lean<AccountDocument[]>()
+      .exec();
   }
 
   findByUsername(username: string): Promise<AccountDocument | null> {
@@ -56,7 +65,10 @@ export class AccountRepository {
   }
 
   /** Inserts the account together with its events; a duplicate username raises code 11000. */
-  async insert(account: Omit<AccountDocument, '_outbox' | '_outboxPending' | '_rev'>, events: OutboxEntry[]): Promise<void> {
+  async insert(
+    account: Omit<AccountDocument, '_outbox' | '_outboxPending' | '_rev'>,
+    events: OutboxEntry[],
+  ): Promise<void> {
     await this.model.create({ ...account, ...newDocumentOutbox(events) });
   }
 
@@ -74,7 +86,9 @@ export class AccountRepository {
     const set = { ...((update.$set as object) ?? {}), updatedAt: new Date() };
     return this.locked(id, () =>
       this.model
-        .findOneAndUpdate({ _id: id, ...expected }, withEvents({ ...update, $set: set }, events), { returnDocument: 'after' })
+        .findOneAndUpdate({ _id: id, ...expected }, withEvents({ ...update, $set: set }, events), {
+          returnDocument: 'after',
+        })
         .lean<AccountDocument>()
         .exec(),
     );
@@ -82,10 +96,14 @@ export class AccountRepository {
 
   /** Counts a failed login without an event (it is not a change of record until it locks). */
   recordFailedLogin(id: string, failedLogins: number, at: Date): Promise<unknown> {
-    return this.locked(id, () => this.model.updateOne({ _id: id }, { $set: { failedLogins, lastFailedLoginAt: at } }).exec());
+    return this.locked(id, () =>
+      this.model.updateOne({ _id: id }, { $set: { failedLogins, lastFailedLoginAt: at } }).exec(),
+    );
   }
 
   clearFailedLogins(id: string): Promise<unknown> {
-    return this.locked(id, () => this.model.updateOne({ _id: id }, { $set: { failedLogins: 0, lastFailedLoginAt: null } }).exec());
+    return this.locked(id, () =>
+      this.model.updateOne({ _id: id }, { $set: { failedLogins: 0, lastFailedLoginAt: null } }).exec(),
+    );
   }
 }

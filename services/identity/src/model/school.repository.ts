@@ -9,14 +9,20 @@ export class SchoolRepository {
   }
 
   findManyByIds(ids: readonly string[]): Promise<SchoolDocument[]> {
-    return this.model.find({ _id: { $in: [...ids] } }).lean<SchoolDocument[]>().exec();
+    return this.model
+      .find({ _id: { $in: [...ids] } })
+      .lean<SchoolDocument[]>()
+      .exec();
   }
 
   findByCode(code: string): Promise<SchoolDocument | null> {
     return this.model.findOne({ code }).lean<SchoolDocument>().exec();
   }
 
-  async insert(school: Omit<SchoolDocument, '_outbox' | '_outboxPending' | '_rev'>, events: OutboxEntry[]): Promise<void> {
+  async insert(
+    school: Omit<SchoolDocument, '_outbox' | '_outboxPending' | '_rev'>,
+    events: OutboxEntry[],
+  ): Promise<void> {
     await this.model.create({ ...school, ...newDocumentOutbox(events) });
   }
 }

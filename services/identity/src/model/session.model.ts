@@ -59,5 +59,8 @@ export function sessionModel(connection: Connection): SessionModel {
 }
 
 export function refreshTokenModel(connection: Connection): RefreshTokenModel {
-  return connection.models.RefreshToken ?? connection.model<RefreshTokenDocument>('RefreshToken', refreshTokenSchema);
+  return (
+    connection.models.RefreshToken ??
+    connection.model<RefreshTokenDocument>('RefreshToken', refreshTokenSchema)
+  );
 }

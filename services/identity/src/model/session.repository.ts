@@ -37,7 +37,9 @@ export class SessionRepository {
 
   async revokeSession(id: string, reason: string, at: Date): Promise<void> {
     await this.lock.run(documentLockKey(this.sessions.collection.name, id), () =>
-      this.sessions.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at, revokedReason: reason } }).exec(),
+      this.sessions
+        .updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at, revokedReason: reason } })
+        .exec(),
     );
   }
 

@@ -23,12 +23,16 @@ export const Account = {
   email: personal((account) => account.email),
   phone: personal((account) => account.phone),
   roles: personal((account) => account.roles),
-  teachingAssignments: (account: AccountDocument, args: { schoolYear?: string | null }, context: IdentityContext) =>
-    personal((a) => a.teaching.filter((t) => !args.schoolYear || t.schoolYear === args.schoolYear).map((t) => ({ ...t, accountId: a._id })))(
-      account,
-      args,
-      context,
-    ),
+  teachingAssignments: (
+    account: AccountDocument,
+    args: { schoolYear?: string | null },
+    context: IdentityContext,
+  ) =>
+    personal((a) =>
+      a.teaching
+        .filter((t) => !args.schoolYear || t.schoolYear === args.schoolYear)
+        .map((t) => ({ ...t, accountId: a._id })),
+    )(account, args, context),
   lockedUntil: (account: AccountDocument, _args: unknown, context: IdentityContext) => {
     if (!canAdministerSchool(context.principal, account.schoolId)) throw forbidden();
     return account.lockedUntil && account.lockedUntil > context.deps.now() ? account.lockedUntil : null;

@@ -2,8 +2,20 @@ import { forbidden } from '@hocbaso/errors';
 import type { Role, RoleScope } from '@hocbaso/events';
 import { isPlatformAdmin } from '../domain/administration';
 import { login } from '../usecases/login';
-import { changeOwnPassword, createAccount, resetPassword, setAccountStatus, type CreateAccountInput } from '../usecases/manage-accounts';
-import { assignTeaching, grantRole, removeTeachingAssignment, revokeRole, type AssignTeachingInput } from '../usecases/manage-roles';
+import {
+  changeOwnPassword,
+  createAccount,
+  resetPassword,
+  setAccountStatus,
+  type CreateAccountInput,
+} from '../usecases/manage-accounts';
+import {
+  assignTeaching,
+  grantRole,
+  removeTeachingAssignment,
+  revokeRole,
+  type AssignTeachingInput,
+} from '../usecases/manage-roles';
 import { createSchool } from '../usecases/manage-schools';
 import { logout, refreshSession } from '../usecases/sessions';
 import { callerOf, requirePrincipal, type IdentityContext } from './context';
@@ -17,9 +29,14 @@ export const Mutation = {
   refreshSession: (_: unknown, args: { refreshToken: string }, context: IdentityContext) =>
     refreshSession(context.deps, args.refreshToken),
 
-  logout: (_: unknown, args: { refreshToken: string }, context: IdentityContext) => logout(context.deps, args.refreshToken),
+  logout: (_: unknown, args: { refreshToken: string }, context: IdentityContext) =>
+    logout(context.deps, args.refreshToken),
 
-  changeOwnPassword: async (_: unknown, { input }: Args<{ currentPassword: string; newPassword: string }>, context: IdentityContext) => {
+  changeOwnPassword: async (
+    _: unknown,
+    { input }: Args<{ currentPassword: string; newPassword: string }>,
+    context: IdentityContext,
+  ) => {
     requirePrincipal(context);
     await changeOwnPassword(context.deps, callerOf(context), input);
     return true;
@@ -35,14 +52,22 @@ export const Mutation = {
     return createAccount(context.deps, callerOf(context), { ...input, schoolId: input.schoolId ?? null });
   },
 
-  resetPassword: (_: unknown, { input }: Args<{ accountId: string; newPassword: string }>, context: IdentityContext) => {
+  resetPassword: (
+    _: unknown,
+    { input }: Args<{ accountId: string; newPassword: string }>,
+    context: IdentityContext,
+  ) => {
     requirePrincipal(context);
     return resetPassword(context.deps, callerOf(context), input);
   },
 
   disableAccount: (_: unknown, args: { id: string; reason?: string | null }, context: IdentityContext) => {
     requirePrincipal(context);
-    return setAccountStatus(context.deps, callerOf(context), { accountId: args.id, status: 'DISABLED', reason: args.reason });
+    return setAccountStatus(context.deps, callerOf(context), {
+      accountId: args.id,
+      status: 'DISABLED',
+      reason: args.reason,
+    });
   },
 
   enableAccount: (_: unknown, args: { id: string }, context: IdentityContext) => {
@@ -50,7 +75,11 @@ export const Mutation = {
     return setAccountStatus(context.deps, callerOf(context), { accountId: args.id, status: 'ACTIVE' });
   },
 
-  grantRole: (_: unknown, { input }: Args<{ accountId: string; role: Role; scope: RoleScope }>, context: IdentityContext) => {
+  grantRole: (
+    _: unknown,
+    { input }: Args<{ accountId: string; role: Role; scope: RoleScope }>,
+    context: IdentityContext,
+  ) => {
     requirePrincipal(context);
     return grantRole(context.deps, callerOf(context), input);
   },
@@ -68,7 +97,10 @@ export const Mutation = {
   removeTeachingAssignment: async (_: unknown, args: { id: string }, context: IdentityContext) => {
     requirePrincipal(context);
     const owner = await context.deps.accounts.findByTeachingAssignmentId(args.id);
-    return { ...(await removeTeachingAssignment(context.deps, callerOf(context), args.id)), accountId: owner?._id };
+    return {
+      ...(await removeTeachingAssignment(context.deps, callerOf(context), args.id)),
+      accountId: owner?._id,
+    };
   },
 
   rotateSigningKey: async (_: unknown, _args: unknown, context: IdentityContext) => {

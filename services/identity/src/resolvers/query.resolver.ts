@@ -3,7 +3,8 @@ import { canSeeAccount, canSeeSchool, listAccounts } from '../usecases/read-acco
 import { requirePrincipal, type IdentityContext } from './context';
 
 export const Query = {
-  me: (_: unknown, _args: unknown, context: IdentityContext) => context.loaders.account.load(requirePrincipal(context).accountId),
+  me: (_: unknown, _args: unknown, context: IdentityContext) =>
+    context.loaders.account.load(requirePrincipal(context).accountId),
 
   account: async (_: unknown, args: { id: string }, context: IdentityContext) => {
     const account = await context.loaders.account.load(args.id);
@@ -24,7 +25,11 @@ export const Query = {
       first: args.first,
       after: args.after,
     });
-    return { nodes, endCursor: nodes.length === Math.min(Math.max(args.first, 1), 200) ? nodes.at(-1)?.username ?? null : null };
+    return {
+      nodes,
+      endCursor:
+        nodes.length === Math.min(Math.max(args.first, 1), 200) ? (nodes.at(-1)?.username ?? null) : null,
+    };
   },
 
   school: async (_: unknown, args: { id: string }, context: IdentityContext) => {

@@ -18,9 +18,21 @@ interface DemoPerson {
 /** The demo school's staff, as the regulation describes them (principal signs grade 10, VPs 11 and 12). */
 export const DEMO_STAFF: DemoPerson[] = [
   { username: 'admin.demo', displayName: 'Trần Quản Trị', roles: [{ role: 'SYSTEM_ADMIN' }] },
-  { username: 'hieutruong.demo', displayName: 'Nguyễn Văn Hiệu', roles: [{ role: 'PRINCIPAL', scope: { grade: 10 } }] },
-  { username: 'phohieutruong11.demo', displayName: 'Lê Thị Phó', roles: [{ role: 'VICE_PRINCIPAL', scope: { grade: 11 } }] },
-  { username: 'phohieutruong12.demo', displayName: 'Phạm Minh Đức', roles: [{ role: 'VICE_PRINCIPAL', scope: { grade: 12 } }] },
+  {
+    username: 'hieutruong.demo',
+    displayName: 'Nguyễn Văn Hiệu',
+    roles: [{ role: 'PRINCIPAL', scope: { grade: 10 } }],
+  },
+  {
+    username: 'phohieutruong11.demo',
+    displayName: 'Lê Thị Phó',
+    roles: [{ role: 'VICE_PRINCIPAL', scope: { grade: 11 } }],
+  },
+  {
+    username: 'phohieutruong12.demo',
+    displayName: 'Phạm Minh Đức',
+    roles: [{ role: 'VICE_PRINCIPAL', scope: { grade: 12 } }],
+  },
   { username: 'giaovu.demo', displayName: 'Hoàng Thị Giáo Vụ', roles: [{ role: 'ACADEMIC_STAFF' }] },
   {
     username: 'gvcn.10a1.demo',
@@ -68,7 +80,11 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
       });
     }
     for (const teaching of person.teaching ?? []) {
-      await assignTeaching(deps, SYSTEM_CALLER, { accountId: account._id, ...teaching, schoolYear: DEMO_SCHOOL_YEAR });
+      await assignTeaching(deps, SYSTEM_CALLER, {
+        accountId: account._id,
+        ...teaching,
+        schoolYear: DEMO_SCHOOL_YEAR,
+      });
     }
     credentials.push({
       username: person.username,

@@ -1,4 +1,11 @@
-import { createEvent, IDENTITY_SOURCE, SYSTEM_ACTOR, type Actor, type EventContract, type EventData } from '@hocbaso/events';
+import {
+  createEvent,
+  IDENTITY_SOURCE,
+  SYSTEM_ACTOR,
+  type Actor,
+  type EventContract,
+  type EventData,
+} from '@hocbaso/events';
 import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
 import type { IdentityConfig } from '../env';
 import type { KeyStore } from '../keys/key-store';
@@ -38,11 +45,24 @@ export interface Caller {
 export const SYSTEM_CALLER: Caller = { principal: null };
 
 export function actorOf(caller: Caller): Actor {
-  if (!caller.principal) return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
-  return { accountId: caller.principal.accountId, kind: 'user', ...(caller.requestId ? { requestId: caller.requestId } : {}) };
+  if (!caller.principal)
+    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
+  return {
+    accountId: caller.principal.accountId,
+    kind: 'user',
+    ...(caller.requestId ? { requestId: caller.requestId } : {}),
+  };
 }
 
 /** An identity event as an outbox entry, keyed by the aggregate (account or school) it is about. */
-export function identityEvent<C extends EventContract>(contract: C, aggregate: string, key: string, data: EventData<C>): OutboxEntry {
-  return toOutboxEntry(contract.topic, createEvent(contract, { source: IDENTITY_SOURCE, subject: `${aggregate}/${key}`, key, data }));
+export function identityEvent<C extends EventContract>(
+  contract: C,
+  aggregate: string,
+  key: string,
+  data: EventData<C>,
+): OutboxEntry {
+  return toOutboxEntry(
+    contract.topic,
+    createEvent(contract, { source: IDENTITY_SOURCE, subject: `${aggregate}/${key}`, key, data }),
+  );
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, fieldProblem, forbidden, notFound, validationFailed, type FieldProblem } from '@hocbaso/errors';
+import {
+  AppError,
+  fieldProblem,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldProblem,
+} from '@hocbaso/errors';
 import { accountCreated, accountPasswordReset, accountStatusChanged } from '@hocbaso/events';
 import { canAdministerSchool } from '../domain/administration';
 import { checkPasswordStrength } from '../domain/password-policy';
@@ -20,7 +27,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 .-]{8,15}$/;
 
 /** Creates an account (no roles yet: roles are granted one by one, each audited). */
-export async function createAccount(deps: IdentityDeps, caller: Caller, input: CreateAccountInput): Promise<AccountDocument> {
+export async function createAccount(
+  deps: IdentityDeps,
+  caller: Caller,
+  input: CreateAccountInput,
+): Promise<AccountDocument> {
   if (caller.principal && !canAdministerSchool(caller.principal, input.schoolId)) throw forbidden();
   const username = normalizeUsername(input.username);
   const displayName = normalizeDisplayName(input.displayName);
@@ -30,12 +41,16 @@ export async function createAccount(deps: IdentityDeps, caller: Caller, input: C
   const usernameProblem = checkUsername(username);
   if (usernameProblem) problems.push(usernameProblem);
   if (displayName.length < 2 || displayName.length > 120) {
-    problems.push(fieldProblem('displayName', 'VALIDATION_FAILED', 'Họ tên hiển thị cần từ 2 đến 120 ký tự.'));
+    problems.push(
+      fieldProblem('displayName', 'VALIDATION_FAILED', 'Họ tên hiển thị cần từ 2 đến 120 ký tự.'),
+    );
   }
   const passwordProblem = checkPasswordStrength(input.password, username);
   if (passwordProblem) problems.push(passwordProblem);
-  if (email && !EMAIL.test(email)) problems.push(fieldProblem('email', 'VALIDATION_FAILED', 'Địa chỉ email không hợp lệ.'));
-  if (phone && !PHONE.test(phone)) problems.push(fieldProblem('phone', 'VALIDATION_FAILED', 'Số điện thoại không hợp lệ.'));
+  if (email && !EMAIL.test(email))
+    problems.push(fieldProblem('email', 'VALIDATION_FAILED', 'Địa chỉ email không hợp lệ.'));
+  if (phone && !PHONE.test(phone))
+    problems.push(fieldProblem('phone', 'VALIDATION_FAILED', 'Số điện thoại không hợp lệ.'));
   if (problems.length) throw validationFailed(problems);
   if (input.schoolId !== null && !(await deps.schools.findById(input.schoolId))) {
     throw validationFailed([fieldProblem('schoolId', 'NOT_FOUND', 'Không tìm thấy trường này.')]);
@@ -70,7 +85,9 @@ export async function createAccount(deps: IdentityDeps, caller: Caller, input: C
     ]);
   } catch (error) {
     if ((error as { code?: number }).code === 11000) {
-      throw validationFailed([fieldProblem('username', 'CONFLICT', `Tên đăng nhập "${username}" đã có người dùng.`)]);
+      throw validationFailed([
+        fieldProblem('username', 'CONFLICT', `Tên đăng nhập "${username}" đã có người dùng.`),
+      ]);
     }
     throw error;
   }
@@ -79,7 +96,11 @@ export async function createAccount(deps: IdentityDeps, caller: Caller, input: C
 }
 
 /** Loads an account the caller administers, or explains why not. */
-export async function loadAdministeredAccount(deps: IdentityDeps, caller: Caller, accountId: string): Promise<AccountDocument> {
+export async function loadAdministeredAccount(
+  deps: IdentityDeps,
+  caller: Caller,
+  accountId: string,
+): Promise<AccountDocument> {
   const account = await deps.accounts.findById(accountId);
   if (!account) throw notFound('Không tìm thấy tài khoản.');
   if (caller.principal && !canAdministerSchool(caller.principal, account.schoolId)) throw forbidden();
@@ -108,19 +129,38 @@ export async function changeOwnPassword(
   const account = await deps.accounts.findById(caller.principal.accountId);
   if (!account) throw new AppError('UNAUTHENTICATED');
   if (!(await deps.hasher.verify(account.passwordHash, input.currentPassword))) {
-    throw validationFailed([fieldProblem('currentPassword', 'INVALID_CREDENTIALS', 'Mật khẩu hiện tại không đúng.')]);
+    throw validationFailed([
+      fieldProblem('currentPassword', 'INVALID_CREDENTIALS', 'Mật khẩu hiện tại không đúng.'),
+    ]);
   }
   const problem = checkPasswordStrength(input.newPassword, account.username, 'newPassword');
   if (problem) throw validationFailed([problem]);
   return replacePassword(deps, caller, account, input.newPassword);
 }
 
-async function replacePassword(deps: IdentityDeps, caller: Caller, account: AccountDocument, password: string) {
+async function replacePassword(
+  deps: IdentityDeps,
+  caller: Caller,
+  account: AccountDocument,
+  password: string,
+) {
   const now = deps.now();
   const updated = await deps.accounts.update(
     account._id,
-    { $set: { passwordHash: await deps.hasher.hash(password), passwordChangedAt: now, failedLogins: 0, lockedUntil: null } },
-    [identityEvent(accountPasswordReset, 'accounts', account._id, { accountId: account._id, actor: actorOf(caller) })],
+    {
+      $set: {
+        passwordHash: await deps.hasher.hash(password),
+        passwordChangedAt: now,
+        failedLogins: 0,
+        lockedUntil: null,
+      },
+    },
+    [
+      identityEvent(accountPasswordReset, 'accounts', account._id, {
+        accountId: account._id,
+        actor: actorOf(caller),
+      }),
+    ],
   );
   if (!updated) throw notFound('Không tìm thấy tài khoản.');
   await deps.sessions.revokeAllForAccount(account._id, 'password-changed', now);
@@ -142,7 +182,12 @@ export async function setAccountStatus(
   const now = deps.now();
   const updated = await deps.accounts.update(
     account._id,
-    { $set: { status: input.status, ...(input.status === 'ACTIVE' ? { failedLogins: 0, lockedUntil: null } : {}) } },
+    {
+      $set: {
+        status: input.status,
+        ...(input.status === 'ACTIVE' ? { failedLogins: 0, lockedUntil: null } : {}),
+      },
+    },
     [
       identityEvent(accountStatusChanged, 'accounts', account._id, {
         accountId: account._id,
@@ -155,7 +200,8 @@ export async function setAccountStatus(
     { status: account.status },
   );
   if (!updated) throw new AppError('CONFLICT');
-  if (input.status === 'DISABLED') await deps.sessions.revokeAllForAccount(account._id, 'account-disabled', now);
+  if (input.status === 'DISABLED')
+    await deps.sessions.revokeAllForAccount(account._id, 'account-disabled', now);
   deps.changed();
   return updated;
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, fieldProblem, forbidden, notFound, validationFailed } from '@hocbaso/errors';
-import { roleGranted, roleRevoked, roleScopeSchema, teachingAssignmentCreated, teachingAssignmentRemoved, type Role, type RoleScope } from '@hocbaso/events';
+import {
+  roleGranted,
+  roleRevoked,
+  roleScopeSchema,
+  teachingAssignmentCreated,
+  teachingAssignmentRemoved,
+  type Role,
+  type RoleScope,
+} from '@hocbaso/events';
 import { canAdministerSchool, canGrantRole } from '../domain/administration';
 import type { AccountDocument, RoleAssignmentRecord, TeachingAssignmentRecord } from '../model/account.model';
 import { actorOf, identityEvent, type Caller, type IdentityDeps } from './deps';
@@ -18,19 +26,35 @@ const SCHOOL_YEAR = /^(\d{4})-(\d{4})$/;
 function scopeProblems(role: Role, scope: RoleScope, account: AccountDocument) {
   const problems = [];
   const parsed = roleScopeSchema.safeParse(scope);
-  if (!parsed.success) problems.push(fieldProblem('scope', 'VALIDATION_FAILED', 'Phạm vi quyền không hợp lệ.'));
-  const schoolBound = role !== 'INSPECTOR' && role !== 'DEPARTMENT_ANALYST' && !(role === 'SYSTEM_ADMIN' && scope.schoolId === null);
+  if (!parsed.success)
+    problems.push(fieldProblem('scope', 'VALIDATION_FAILED', 'Phạm vi quyền không hợp lệ.'));
+  const schoolBound =
+    role !== 'INSPECTOR' &&
+    role !== 'DEPARTMENT_ANALYST' &&
+    !(role === 'SYSTEM_ADMIN' && scope.schoolId === null);
   if (schoolBound && scope.schoolId !== account.schoolId) {
-    problems.push(fieldProblem('scope.schoolId', 'VALIDATION_FAILED', 'Quyền phải thuộc đúng trường của tài khoản.'));
+    problems.push(
+      fieldProblem('scope.schoolId', 'VALIDATION_FAILED', 'Quyền phải thuộc đúng trường của tài khoản.'),
+    );
   }
   if (role === 'HOMEROOM_TEACHER' && !scope.classId) {
-    problems.push(fieldProblem('scope.classId', 'VALIDATION_FAILED', 'Giáo viên chủ nhiệm cần được gán một lớp.'));
+    problems.push(
+      fieldProblem('scope.classId', 'VALIDATION_FAILED', 'Giáo viên chủ nhiệm cần được gán một lớp.'),
+    );
   }
   if (role === 'VICE_PRINCIPAL' && !scope.grade) {
-    problems.push(fieldProblem('scope.grade', 'VALIDATION_FAILED', 'Phó Hiệu trưởng cần được phân công một khối lớp.'));
+    problems.push(
+      fieldProblem('scope.grade', 'VALIDATION_FAILED', 'Phó Hiệu trưởng cần được phân công một khối lớp.'),
+    );
   }
   if ((role === 'STUDENT' || role === 'PARENT') && !scope.studentId) {
-    problems.push(fieldProblem('scope.studentId', 'VALIDATION_FAILED', 'Học sinh và cha mẹ học sinh cần gắn với một học sinh.'));
+    problems.push(
+      fieldProblem(
+        'scope.studentId',
+        'VALIDATION_FAILED',
+        'Học sinh và cha mẹ học sinh cần gắn với một học sinh.',
+      ),
+    );
   }
   return problems;
 }
@@ -45,7 +69,11 @@ function normalizeScope(scope: RoleScope): RoleScope {
   };
 }
 
-export async function grantRole(deps: IdentityDeps, caller: Caller, input: GrantRoleInput): Promise<RoleAssignmentRecord> {
+export async function grantRole(
+  deps: IdentityDeps,
+  caller: Caller,
+  input: GrantRoleInput,
+): Promise<RoleAssignmentRecord> {
   const account = await loadAdministeredAccount(deps, caller, input.accountId);
   const scope = normalizeScope(input.scope);
   if (caller.principal && !canGrantRole(caller.principal, input.role, scope.schoolId)) throw forbidden();
@@ -54,7 +82,9 @@ export async function grantRole(deps: IdentityDeps, caller: Caller, input: Grant
   }
   const problems = scopeProblems(input.role, scope, account);
   if (problems.length) throw validationFailed(problems);
-  const duplicate = account.roles.find((r) => r.role === input.role && JSON.stringify(normalizeScope(r.scope)) === JSON.stringify(scope));
+  const duplicate = account.roles.find(
+    (r) => r.role === input.role && JSON.stringify(normalizeScope(r.scope)) === JSON.stringify(scope),
+  );
   if (duplicate) return duplicate;
   const assignment: RoleAssignmentRecord = {
     _id: randomUUID(),
@@ -77,12 +107,17 @@ export async function grantRole(deps: IdentityDeps, caller: Caller, input: Grant
   return assignment;
 }
 
-export async function revokeRole(deps: IdentityDeps, caller: Caller, roleAssignmentId: string): Promise<RoleAssignmentRecord> {
+export async function revokeRole(
+  deps: IdentityDeps,
+  caller: Caller,
+  roleAssignmentId: string,
+): Promise<RoleAssignmentRecord> {
   const owner = await deps.accounts.findByRoleAssignmentId(roleAssignmentId);
   const assignment = owner?.roles.find((r) => r._id === roleAssignmentId);
   if (!owner || !assignment) throw notFound('Không tìm thấy quyền này.');
   if (caller.principal && !canAdministerSchool(caller.principal, owner.schoolId)) throw forbidden();
-  if (caller.principal && !canGrantRole(caller.principal, assignment.role, assignment.scope.schoolId)) throw forbidden();
+  if (caller.principal && !canGrantRole(caller.principal, assignment.role, assignment.scope.schoolId))
+    throw forbidden();
   const remaining = owner.roles.filter((r) => r._id !== roleAssignmentId);
   // Matched on the role still being there, so two concurrent revocations publish one event.
   const updated = await deps.accounts.update(
@@ -111,18 +146,30 @@ export interface AssignTeachingInput {
   schoolYear: string;
 }
 
-export async function assignTeaching(deps: IdentityDeps, caller: Caller, input: AssignTeachingInput): Promise<TeachingAssignmentRecord> {
+export async function assignTeaching(
+  deps: IdentityDeps,
+  caller: Caller,
+  input: AssignTeachingInput,
+): Promise<TeachingAssignmentRecord> {
   const account = await loadAdministeredAccount(deps, caller, input.accountId);
-  if (!account.schoolId) throw validationFailed([fieldProblem('accountId', 'VALIDATION_FAILED', 'Tài khoản không thuộc trường nào.')]);
+  if (!account.schoolId)
+    throw validationFailed([
+      fieldProblem('accountId', 'VALIDATION_FAILED', 'Tài khoản không thuộc trường nào.'),
+    ]);
   const years = SCHOOL_YEAR.exec(input.schoolYear);
   const problems = [
-    ...(years && Number(years[2]) === Number(years[1]) + 1 ? [] : [fieldProblem('schoolYear', 'VALIDATION_FAILED', 'Năm học có dạng 2025-2026.')]),
+    ...(years && Number(years[2]) === Number(years[1]) + 1
+      ? []
+      : [fieldProblem('schoolYear', 'VALIDATION_FAILED', 'Năm học có dạng 2025-2026.')]),
     ...(input.classId.trim() ? [] : [fieldProblem('classId', 'VALIDATION_FAILED', 'Cần chọn lớp.')]),
-    ...(/^[A-Z0-9_]{2,32}$/.test(input.subjectCode) ? [] : [fieldProblem('subjectCode', 'VALIDATION_FAILED', 'Mã môn học không hợp lệ.')]),
+    ...(/^[A-Z0-9_]{2,32}$/.test(input.subjectCode)
+      ? []
+      : [fieldProblem('subjectCode', 'VALIDATION_FAILED', 'Mã môn học không hợp lệ.')]),
   ];
   if (problems.length) throw validationFailed(problems);
   const existing = account.teaching.find(
-    (t) => t.classId === input.classId && t.subjectCode === input.subjectCode && t.schoolYear === input.schoolYear,
+    (t) =>
+      t.classId === input.classId && t.subjectCode === input.subjectCode && t.schoolYear === input.schoolYear,
   );
   if (existing) return existing;
   const assignment: TeachingAssignmentRecord = {
@@ -149,7 +196,11 @@ export async function assignTeaching(deps: IdentityDeps, caller: Caller, input: 
   return assignment;
 }
 
-export async function removeTeachingAssignment(deps: IdentityDeps, caller: Caller, id: string): Promise<TeachingAssignmentRecord> {
+export async function removeTeachingAssignment(
+  deps: IdentityDeps,
+  caller: Caller,
+  id: string,
+): Promise<TeachingAssignmentRecord> {
   const owner = await deps.accounts.findByTeachingAssignmentId(id);
   const assignment = owner?.teaching.find((t) => t._id === id);
   if (!owner || !assignment) throw notFound('Không tìm thấy phân công này.');

@@ -31,7 +31,9 @@ export function canSeeSchool(principal: Principal | null, schoolId: string): boo
 
 /** Personal fields (email, phone, roles, assignments): the account itself and its administrators. */
 export function canSeePersonalFields(principal: Principal | null, account: AccountDocument): boolean {
-  return !!principal && (principal.accountId === account._id || canAdministerSchool(principal, account.schoolId));
+  return (
+    !!principal && (principal.accountId === account._id || canAdministerSchool(principal, account.schoolId))
+  );
 }
 
 export async function listAccounts(

@@ -30,8 +30,22 @@ export async function openSession(deps: IdentityDeps, account: AccountDocument):
   const expiresAt = new Date(now.getTime() + deps.settings.REFRESH_TOKEN_TTL_DAYS * DAY_MS);
   const refreshToken = newRefreshToken();
   await deps.sessions.createSession(
-    { _id: sessionId, accountId: account._id, createdAt: now, expiresAt, revokedAt: null, revokedReason: null },
-    { _id: hashRefreshToken(refreshToken), sessionId, accountId: account._id, createdAt: now, expiresAt, usedAt: null },
+    {
+      _id: sessionId,
+      accountId: account._id,
+      createdAt: now,
+      expiresAt,
+      revokedAt: null,
+      revokedReason: null,
+    },
+    {
+      _id: hashRefreshToken(refreshToken),
+      sessionId,
+      accountId: account._id,
+      createdAt: now,
+      expiresAt,
+      usedAt: null,
+    },
   );
   return tokensFor(deps, account, sessionId, refreshToken, expiresAt);
 }
@@ -85,9 +99,19 @@ async function tokensFor(
 ): Promise<AuthSession> {
   const access = await issueAccessToken(
     deps.keys,
-    { issuer: deps.settings.TOKEN_ISSUER, audience: deps.settings.TOKEN_AUDIENCE, ttlSeconds: deps.settings.ACCESS_TOKEN_TTL_SECONDS },
+    {
+      issuer: deps.settings.TOKEN_ISSUER,
+      audience: deps.settings.TOKEN_AUDIENCE,
+      ttlSeconds: deps.settings.ACCESS_TOKEN_TTL_SECONDS,
+    },
     { sub: account._id, sid: sessionId },
     deps.now(),
   );
-  return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt, account };
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt,
+    account,
+  };
 }
