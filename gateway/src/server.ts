@@ -21,6 +21,7 @@ import { AccessTokenVerifier, TokenRejected } from './auth/access-token-verifier
 import { PrincipalClient } from './auth/principal-client';
 import { aliasLimitRule, depthLimitRule, selectionLimitRule } from './authz';
 import { AuthorizingGateway } from './authorizing-gateway';
+import { operationLimitsPlugin } from './operation-limits';
 import { SUPERGRAPH_PATH } from './compose/subgraphs';
 import { subgraphUrl, type GatewayConfig } from './env';
 import { scopesOf, type GatewayContext } from './gateway-context';
@@ -93,16 +94,19 @@ export async function createGatewayServer(
     includeStacktraceInErrorResponses: false,
     // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
     stopOnTerminationSignals: false,
-    validationRules: [
-      depthLimitRule(config.MAX_QUERY_DEPTH),
-      aliasLimitRule(config.MAX_QUERY_ALIASES),
-      selectionLimitRule(config.MAX_QUERY_SELECTIONS),
-    ],
     formatError: (formatted, error) => {
       const { serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
       return maskError({ ...formatted, extensions }, error, logger);
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationLimitsPlugin([
+        depthLimitRule(config.MAX_QUERY_DEPTH),
+        aliasLimitRule(config.MAX_QUERY_ALIASES),
+        selectionLimitRule(config.MAX_QUERY_SELECTIONS),
+      ]),
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -92,6 +92,16 @@ describe('createLogger redaction', () => {
     expect(line).toContain('[redacted]');
   });
 
+  it("redacts personal data up to four levels deep, e.g. a resolver's args.input", async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'test-svc', destination });
+    logger.error({ err: { args: { input: { password: secrets.password, fullName: secrets.fullName } } } });
+    const [line] = await written(lines);
+    expect(line).not.toContain(secrets.password);
+    expect(line).not.toContain(secrets.fullName);
+    expect(JSON.parse(line!).err.args.input).toEqual({ password: '[redacted]', fullName: '[redacted]' });
+  });
+
   it('keeps redacting on child loggers', async () => {
     const { lines, destination } = capture();
     const child = createLogger({ service: 'test-svc', destination }).child({ requestId: 'req-1' });

@@ -2,13 +2,11 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/**
- * Paths that may carry personal data or secrets. pino replaces their values before a line is
- * written, wherever a component logs an object that holds them.
- */
-export const REDACTED_PATHS = [
+/** Keys that may carry personal data or secrets (names, birth dates, ID numbers, contacts, credentials). */
+const SENSITIVE_KEYS = [
   'password',
   'newPassword',
+  'currentPassword',
   'passwordHash',
   'token',
   'accessToken',
@@ -24,29 +22,19 @@ export const REDACTED_PATHS = [
   'address',
   'phone',
   'email',
+];
+
+/**
+ * Paths pino redacts before a line is written: each sensitive key at the top level and up to
+ * three objects deep (e.g. `variables.input.password`), plus credential-carrying headers.
+ */
+export const REDACTED_PATHS = [
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-hocbaso-identity"]',
   'headers.authorization',
   'headers["x-hocbaso-identity"]',
-  'variables.password',
-  'variables.input.password',
-  'variables.refreshToken',
-  '*.password',
-  '*.newPassword',
-  '*.passwordHash',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.secret',
-  '*.privateKey',
-  '*.fullName',
-  '*.displayName',
-  '*.dateOfBirth',
-  '*.personalId',
-  '*.address',
-  '*.phone',
-  '*.email',
 ];
 
 export interface LoggerOptions {

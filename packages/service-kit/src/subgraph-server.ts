@@ -88,7 +88,11 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(options.readiness)) {
-      checks[name] = await check().catch(() => false);
+      // A check that hangs counts as failed: readiness must answer quickly to be useful.
+      checks[name] = await Promise.race([
+        check().catch(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+      ]);
     }
     const ready = !draining && Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', draining, checks });
