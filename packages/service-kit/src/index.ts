@@ -10,3 +10,4 @@ export * from './principal';
 export * from './graphql-errors';
 export * from './subgraph-server';
 export * from './write-lock';
+export * from './service-runtime';

@@ -2,16 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IDENTITY_EVENTS } from '@hocbaso/events';
 import {
-  connectMongo,
+  createServiceRuntime,
   createSubgraphServer,
-  KafkaEventBus,
-  OutboxRelay,
-  pingMongo,
-  syncIndexes,
-  type EventBus,
   type Logger,
+  type OutboxRelay,
   type SubgraphServer,
-  WriteLock,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { IdentityConfig } from './env';
@@ -45,7 +40,15 @@ export async function createIdentityService(
   config: IdentityConfig,
   logger: Logger,
 ): Promise<IdentityService> {
-  const connection = await connectMongo({ uri: config.MONGODB_URI, dbName: config.IDENTITY_DB_NAME, logger });
+  const runtime = await createServiceRuntime({
+    name: 'identity',
+    mongoUri: config.MONGODB_URI,
+    dbName: config.IDENTITY_DB_NAME,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  const { connection, writeLock } = runtime;
   const models = {
     accounts: accountModel(connection),
     schools: schoolModel(connection),
@@ -53,7 +56,10 @@ export async function createIdentityService(
     refreshTokens: refreshTokenModel(connection),
     signingKeys: signingKeyModel(connection),
   };
-  await syncIndexes(connection);
+  const relay = await runtime.start({
+    outboxModels: [models.accounts, models.schools],
+    topics: [...new Set(IDENTITY_EVENTS.map((e) => e.topic))],
+  });
 
   const keys = new KeyStore({
     repository: new SigningKeyRepository(models.signingKeys),
@@ -63,22 +69,6 @@ export async function createIdentityService(
     retentionMs: (config.ACCESS_TOKEN_TTL_SECONDS + 120) * 1000,
   });
   await keys.ensureCurrentKey();
-
-  const bus: EventBus = new KafkaEventBus({
-    clientId: 'identity',
-    brokers: config.KAFKA_BROKERS,
-    logger: logger.child({ component: 'kafka' }),
-  });
-  const eventLog = connection.db!.collection('event_log');
-  const writeLock = new WriteLock();
-  const relay = new OutboxRelay({
-    models: [models.accounts, models.schools],
-    publisher: bus,
-    logger: logger.child({ component: 'outbox' }),
-    eventLog,
-    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-    writeLock,
-  });
 
   const deps: IdentityDeps = {
     accounts: new AccountRepository(models.accounts, writeLock),
@@ -98,28 +88,11 @@ export async function createIdentityService(
     logger,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
-    readiness: { mongodb: () => pingMongo(connection) },
+    readiness: { mongodb: runtime.isReady },
     extraRoutes: identityRoutes({ deps, keys, identitySecret: config.INTERNAL_IDENTITY_SECRET, logger }),
-    onShutdown: async () => {
-      // Everything committed before the signal is published before the process exits.
-      await relay.stop();
-      logger.debug('outbox flushed');
-      await bus.disconnect();
-      logger.debug('broker disconnected');
-      await connection.close();
-    },
+    // Everything committed before the signal is published before the process exits.
+    onShutdown: () => runtime.close(),
   });
-
-  // Topics are created ahead of the first publish; a broker that is down now is no reason not to start.
-  bus
-    .ensureTopics([...new Set(IDENTITY_EVENTS.map((e) => e.topic))])
-    .catch((error) =>
-      logger.warn(
-        { err: (error as Error).message },
-        'could not create topics yet; the broker creates them on first publish',
-      ),
-    );
-  relay.start();
 
   return {
     server,

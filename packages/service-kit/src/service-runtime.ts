@@ -1,0 +1,113 @@
+import type { Connection, Model } from 'mongoose';
+import type { Collection } from 'mongodb';
+import { startIdempotentConsumer, type EventHandler } from './consumer';
+import type { EventBus, Subscription } from './event-bus';
+import { KafkaEventBus } from './kafka-event-bus';
+import type { Logger } from './logger';
+import { connectMongo, pingMongo, syncIndexes } from './mongo';
+import { OutboxRelay } from './outbox';
+import { WriteLock } from './write-lock';
+
+export interface ServiceRuntimeOptions {
+  name: string;
+  mongoUri: string;
+  dbName: string;
+  kafkaBrokers: string[];
+  logger: Logger;
+  outboxPollIntervalMs?: number;
+}
+
+/**
+ * The infrastructure every service wires the same way: its own database, the event bus, the
+ * write lock, the audit trail (event log) and the outbox relay. A service's server.ts registers
+ * its models, then calls `startRelay` with the models that carry an outbox.
+ */
+export interface ServiceRuntime {
+  connection: Connection;
+  bus: EventBus;
+  writeLock: WriteLock;
+  /** Every event this service published: its audit trail. */
+  eventLog: Collection;
+  /** Ids of events this service consumed and handled. */
+  processedEvents: Collection<{ _id: string }>;
+  relay: OutboxRelay | undefined;
+  isReady(): Promise<boolean>;
+  /** Creates the indexes, starts the relay and creates the topics (in the background). */
+  start(options: { outboxModels: Model<any>[]; topics: string[] }): Promise<OutboxRelay>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Consumes other services' events idempotently (dedupe by event id in processed_events). */
+  consume(options: {
+    groupId: string;
+    topics: string[];
+    handlers: Record<string, EventHandler>;
+    fromBeginning?: boolean;
+  }): Promise<Subscription>;
+  /** Publishes what is pending, then closes the broker and database connections. */
+  close(): Promise<void>;
+}
+
+export async function createServiceRuntime(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
+  const { logger } = options;
+  const connection = await connectMongo({ uri: options.mongoUri, dbName: options.dbName, logger });
+  const bus = new KafkaEventBus({
+    clientId: options.name,
+    brokers: options.kafkaBrokers,
+    logger: logger.child({ component: 'kafka' }),
+  });
+  const writeLock = new WriteLock();
+  const eventLog = connection.db!.collection('event_log');
+  const processedEvents = connection.db!.collection<{ _id: string }>('processed_events');
+  const consumerCloses: Array<() => Promise<void>> = [];
+
+  const runtime: ServiceRuntime = {
+    connection,
+    bus,
+    writeLock,
+    eventLog,
+    processedEvents,
+    relay: undefined,
+    isReady: () => pingMongo(connection),
+    async start({ outboxModels, topics }) {
+      await syncIndexes(connection);
+      const relay = new OutboxRelay({
+        models: outboxModels,
+        publisher: bus,
+        logger: logger.child({ component: 'outbox' }),
+        eventLog,
+        pollIntervalMs: options.outboxPollIntervalMs,
+        writeLock,
+      });
+      runtime.relay = relay;
+      // A broker that is down now is no reason not to start: the relay publishes when it is back.
+      bus
+        .ensureTopics(topics)
+        .catch((error) =>
+          logger.warn(
+            { err: (error as Error).message },
+            'could not create topics yet; the broker creates them on first publish',
+          ),
+        );
+      relay.start();
+      return relay;
+    },
+    async consume({ groupId, topics, handlers, fromBeginning }) {
+      const subscription = await startIdempotentConsumer({
+        bus,
+        groupId,
+        topics,
+        handlers,
+        processed: processedEvents,
+        logger,
+        fromBeginning: fromBeginning ?? true,
+      });
+      consumerCloses.push(() => subscription.stop());
+      return subscription;
+    },
+    async close() {
+      await Promise.all(consumerCloses.map((close) => close().catch(() => undefined)));
+      await runtime.relay?.stop();
+      await bus.disconnect();
+      await connection.close();
+    },
+  };
+  return runtime;
+}
