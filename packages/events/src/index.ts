@@ -1,3 +1,5 @@
 export * from './envelope';
 export * from './identity';
 export * from './registry';
+export * from './students';
+export * from './academics';

@@ -1,8 +1,14 @@
 import type { EventContract } from './envelope';
+import { ACADEMICS_EVENTS } from './academics';
 import { IDENTITY_EVENTS } from './identity';
+import { STUDENTS_EVENTS } from './students';
 
 /** Every contract of the platform, by CloudEvents type. */
-export const ALL_EVENTS: readonly EventContract[] = [...IDENTITY_EVENTS];
+export const ALL_EVENTS: readonly EventContract[] = [
+  ...IDENTITY_EVENTS,
+  ...STUDENTS_EVENTS,
+  ...ACADEMICS_EVENTS,
+];
 
 export const EVENT_REGISTRY: ReadonlyMap<string, EventContract> = new Map(ALL_EVENTS.map((c) => [c.type, c]));
 

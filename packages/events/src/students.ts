@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { actorSchema, defineEvent } from './envelope';
+
+export const STUDENTS_SOURCE = 'hocbaso/students';
+const STUDENT_TOPIC = 'hocbaso.students.student';
+const CLASS_TOPIC = 'hocbaso.students.class';
+
+export const STUDENT_STATUSES = [
+  'STUDYING',
+  'TRANSFERRED',
+  'REPEATING',
+  'COMPLETED',
+  'GRADUATED',
+  'DROPPED_OUT',
+] as const;
+export const studentStatusSchema = z.enum(STUDENT_STATUSES);
+export type StudentStatus = z.infer<typeof studentStatusSchema>;
+
+export const gradeSchema = z.union([z.literal(10), z.literal(11), z.literal(12)]);
+/** e.g. 2025-2026 */
+export const schoolYearSchema = z.string().regex(/^\d{4}-\d{4}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * A class (lớp) of a school year. Key: the class id. Downstream services keep rosters from these
+ * and the student events below (never from the students database).
+ */
+export const classCreated = defineEvent({
+  type: 'vn.hocbaso.students.class.created',
+  topic: CLASS_TOPIC,
+  version: 1,
+  schema: z.object({
+    classId: z.string(),
+    schoolId: z.string(),
+    schoolYear: schoolYearSchema,
+    grade: gradeSchema,
+    name: z.string(),
+    homeroomTeacherId: z.string().nullable(),
+    actor: actorSchema,
+  }),
+});
+
+export const classHomeroomTeacherChanged = defineEvent({
+  type: 'vn.hocbaso.students.class.homeroom-teacher-changed',
+  topic: CLASS_TOPIC,
+  version: 1,
+  schema: z.object({
+    classId: z.string(),
+    before: z.object({ homeroomTeacherId: z.string().nullable() }),
+    after: z.object({ homeroomTeacherId: z.string().nullable() }),
+    actor: actorSchema,
+  }),
+});
+
+/**
+ * A student joins a class of a school (admission at grade 10, transfer in, or the new school
+ * year's class). Carries the full name because teachers' gradebooks list students by name; no
+ * other personal data travels on Kafka.
+ */
+export const studentEnrolled = defineEvent({
+  type: 'vn.hocbaso.students.student.enrolled',
+  topic: STUDENT_TOPIC,
+  version: 1,
+  schema: z.object({
+    studentId: z.string(),
+    fullName: z.string(),
+    schoolId: z.string(),
+    classId: z.string(),
+    schoolYear: schoolYearSchema,
+    grade: gradeSchema,
+    kind: z.enum(['ADMITTED', 'TRANSFERRED_IN', 'NEW_SCHOOL_YEAR', 'CLASS_CHANGE']),
+    effectiveOn: isoDate,
+    actor: actorSchema,
+  }),
+});
+
+/** The student leaves a class (class change, transfer out, end of studies). */
+export const studentLeftClass = defineEvent({
+  type: 'vn.hocbaso.students.student.left-class',
+  topic: STUDENT_TOPIC,
+  version: 1,
+  schema: z.object({
+    studentId: z.string(),
+    schoolId: z.string(),
+    classId: z.string(),
+    schoolYear: schoolYearSchema,
+    effectiveOn: isoDate,
+    actor: actorSchema,
+  }),
+});
+
+/** Personal data changed: which fields, with before and after for the audit trail (R2). */
+export const studentPersonalDataChanged = defineEvent({
+  type: 'vn.hocbaso.students.student.personal-data-changed',
+  topic: STUDENT_TOPIC,
+  version: 1,
+  schema: z.object({
+    studentId: z.string(),
+    changedFields: z.array(z.string()).min(1),
+    /** Set only when the name changed, so rosters stay right. */
+    fullName: z.string().optional(),
+    actor: actorSchema,
+  }),
+});
+
+export const studentStatusChanged = defineEvent({
+  type: 'vn.hocbaso.students.student.status-changed',
+  topic: STUDENT_TOPIC,
+  version: 1,
+  schema: z.object({
+    studentId: z.string(),
+    schoolId: z.string(),
+    before: studentStatusSchema,
+    after: studentStatusSchema,
+    reason: z.string().nullable(),
+    effectiveOn: isoDate,
+    actor: actorSchema,
+  }),
+});
+
+export const STUDENTS_EVENTS = [
+  classCreated,
+  classHomeroomTeacherChanged,
+  studentEnrolled,
+  studentLeftClass,
+  studentPersonalDataChanged,
+  studentStatusChanged,
+] as const;
