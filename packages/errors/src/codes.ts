@@ -52,6 +52,22 @@ export const ERROR_CATALOGUE = {
     vi: 'Đã có lỗi hệ thống. Vui lòng thử lại; nếu lỗi lặp lại, hãy báo cho quản trị viên kèm mã yêu cầu.',
     en: 'Internal error.',
   },
+  INVALID_SCORE: {
+    vi: 'Điểm không hợp lệ: điểm phải từ 0 đến 10 và có nhiều nhất một chữ số sau dấu phẩy (ví dụ 7 hoặc 7,5).',
+    en: 'Invalid score: a score is 0 to 10 with at most one decimal.',
+  },
+  INVALID_ASSESSMENT_COUNT: {
+    vi: 'Số lần kiểm tra, đánh giá không đúng với quy định của Thông tư 22/2021/TT-BGDĐT.',
+    en: 'The number of assessments does not match the rules (TT22/2021).',
+  },
+  DUPLICATE_PERSONAL_ID: {
+    vi: 'Học sinh có mã định danh cá nhân này đã có hồ sơ trên hệ thống. Mỗi học sinh chỉ có một hồ sơ (học bạ) duy nhất: nếu học sinh chuyển đến từ trường khác, hãy dùng chức năng tiếp nhận học sinh chuyển đến thay vì tạo hồ sơ mới.',
+    en: 'A student with this personal identification number already has a record; use a transfer-in instead of creating a second record.',
+  },
+  INVALID_PERSONAL_ID: {
+    vi: 'Mã định danh cá nhân không hợp lệ: cần đủ 12 chữ số, đúng mã tỉnh nơi đăng ký khai sinh và khớp với giới tính, năm sinh.',
+    en: 'Invalid personal identification number: 12 digits with a known province code, matching gender and year of birth.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

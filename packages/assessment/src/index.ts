@@ -1,0 +1,12 @@
+export * from './types';
+export * from './errors';
+export * from './decimal';
+export * from './subjects';
+export * from './averages';
+export * from './comment';
+export * from './learning';
+export * from './conduct';
+export * from './outcome';
+export * from './award';
+export { isLevel } from './validate';
+export type { ExactSubject } from './validate';
