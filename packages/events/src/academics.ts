@@ -12,6 +12,17 @@ export const periodResultSchema = z
   .object({ average: z.number().min(0).max(10).nullable(), result: pass.nullable() })
   .describe('null fields: not yet complete');
 
+export const gradebookTermSchema = z.enum(['TERM_1', 'TERM_2']);
+
+const markSchema = z.union([z.number().min(0).max(10), pass]).nullable();
+
+/** One term's assessments of one student: regular (ĐĐGtx), mid-term (ĐĐGgk), end-of-term (ĐĐGck). */
+export const termMarksSchema = z.object({
+  regular: z.array(markSchema),
+  midterm: markSchema,
+  final: markSchema,
+});
+
 /**
  * One student's result in one subject and school year changed (marks entered, a summer
  * re-assessment, an exemption). Key: the student id. Conduct keeps its read model of learning
@@ -33,6 +44,22 @@ export const subjectResultRecorded = defineEvent({
     year: periodResultSchema,
     /** The summer re-assessment's result, when there was one; it replaces the year result. */
     reassessment: periodResultSchema.nullable(),
+    /** What was changed (added in a compatible way: absent in older events). */
+    change: z.enum(['MARKS', 'REASSESSMENT', 'EXEMPTION']).optional(),
+    /**
+     * For a MARKS change: the term whose marks changed, before and after (the audit trail, R2).
+     * A comment subject's marks are 'DAT' / 'CHUA_DAT'; null: not yet assessed. Teacher comments
+     * (free text) never travel on Kafka.
+     */
+    marks: z
+      .object({
+        term: gradebookTermSchema,
+        before: termMarksSchema.nullable(),
+        after: termMarksSchema.nullable(),
+      })
+      .optional(),
+    /** Exemption from the practical part (Điều 10), without its reason (health data stays home). */
+    exemption: z.object({ period: z.enum(['TERM_1', 'TERM_2', 'YEAR']) }).nullable().optional(),
     actor: actorSchema,
   }),
 });

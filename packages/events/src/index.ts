@@ -3,3 +3,4 @@ export * from './identity';
 export * from './registry';
 export * from './students';
 export * from './academics';
+export * from './conduct';

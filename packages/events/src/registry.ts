@@ -1,5 +1,6 @@
 import type { EventContract } from './envelope';
 import { ACADEMICS_EVENTS } from './academics';
+import { CONDUCT_EVENTS } from './conduct';
 import { IDENTITY_EVENTS } from './identity';
 import { STUDENTS_EVENTS } from './students';
 

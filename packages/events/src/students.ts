@@ -85,6 +85,11 @@ export const studentLeftClass = defineEvent({
     classId: z.string(),
     schoolYear: schoolYearSchema,
     effectiveOn: isoDate,
+    /**
+     * Why (added later, optional for compatibility): a class change within the school, a transfer
+     * to another school (transfer out, or the new school's transfer in), or the next school year.
+     */
+    kind: z.enum(['CLASS_CHANGE', 'TRANSFERRED_OUT', 'NEW_SCHOOL_YEAR']).optional(),
     actor: actorSchema,
   }),
 });

@@ -5,6 +5,7 @@ import type { EventBus, Subscription } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
 import type { Logger } from './logger';
 import { connectMongo, pingMongo, syncIndexes } from './mongo';
+import { backoffDelay, sleep } from './retry';
 import { OutboxRelay } from './outbox';
 import { WriteLock } from './write-lock';
 
@@ -90,17 +91,45 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
       return relay;
     },
     async consume({ groupId, topics, handlers, fromBeginning }) {
-      const subscription = await startIdempotentConsumer({
-        bus,
-        groupId,
-        topics,
-        handlers,
-        processed: processedEvents,
-        logger,
-        fromBeginning: fromBeginning ?? true,
-      });
-      consumerCloses.push(() => subscription.stop());
-      return subscription;
+      let subscription: Subscription | undefined;
+      let stopped = false;
+      const subscribe = async () => {
+        // Topics must exist before a group can subscribe to them (a fresh broker has none).
+        await bus.ensureTopics(topics);
+        return startIdempotentConsumer({
+          bus,
+          groupId,
+          topics,
+          handlers,
+          processed: processedEvents,
+          logger,
+          fromBeginning: fromBeginning ?? true,
+        });
+      };
+      try {
+        subscription = await subscribe();
+      } catch (error) {
+        // A broker that is down at start-up delays the read models; it does not stop the service.
+        logger.warn(
+          { err: (error as Error).message, groupId },
+          'could not subscribe yet; retrying in the background',
+        );
+        void (async () => {
+          for (let attempt = 0; !stopped && !subscription; attempt++) {
+            await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }));
+            if (stopped) return;
+            subscription = await subscribe().catch(() => undefined);
+          }
+        })();
+      }
+      const handle: Subscription = {
+        stop: async () => {
+          stopped = true;
+          await subscription?.stop();
+        },
+      };
+      consumerCloses.push(() => handle.stop());
+      return handle;
     },
     async close() {
       await Promise.all(consumerCloses.map((close) => close().catch(() => undefined)));

@@ -1,0 +1,29 @@
+import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { z } from 'zod';
+
+/** The conduct service's configuration: the only place that reads process.env. */
+export const conductConfigSchema = z.object({
+  CONDUCT_HOST: z.string().default('127.0.0.1'),
+  CONDUCT_PORT: env.port(4004),
+  MONGODB_URI: env.mongoUri(),
+  CONDUCT_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hocbaso_conduct'),
+  KAFKA_BROKERS: env.brokers(),
+  INTERNAL_IDENTITY_SECRET: env.secret(),
+  /** Both conduct and learning CHƯA ĐẠT: the regulation is unclear (ADR 0007). */
+  BOTH_FAILING_OUTCOME: z.enum(['RETAINED', 'SUMMER_TRAINING', 'SUMMER_REASSESSMENT']).default('RETAINED'),
+  /** Consumer group for the read models; one per deployment. */
+  CONDUCT_CONSUMER_GROUP: z.string().min(1).default('conduct'),
+  /** A new consumer group reads the topics from their start (rebuilding the read models). */
+  CONDUCT_CONSUME_FROM_BEGINNING: env.boolean(true),
+  OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type ConductConfig = z.infer<typeof conductConfigSchema>;
+
+export function readConductConfig(): ConductConfig {
+  return loadConfigOrExit(conductConfigSchema, process.env, 'conduct');
+}

@@ -1,0 +1,76 @@
+import {
+  classCreated,
+  classHomeroomTeacherChanged,
+  studentEnrolled,
+  studentLeftClass,
+  studentPersonalDataChanged,
+  subjectResultRecorded,
+  type CloudEvent,
+  type EventData,
+} from '@hocbaso/events';
+import type { EventHandler } from '@hocbaso/service-kit';
+import type { ConductDeps } from '../usecases/deps';
+import { recomputeStanding } from '../usecases/record-conduct';
+
+/** Handlers of the events conduct keeps its read models from (students and academics). */
+export function conductEventHandlers(deps: ConductDeps): Record<string, EventHandler> {
+  const system = (event: CloudEvent) => ({ principal: null, requestId: `event:${event.id}` });
+  return {
+    // on class created: the class, its grade and homeroom teacher.
+    [classCreated.type]: async (event) => {
+      const e = event.data as EventData<typeof classCreated>;
+      await deps.repository.saveClass({
+        _id: e.classId,
+        schoolId: e.schoolId,
+        schoolYear: e.schoolYear,
+        grade: e.grade,
+        name: e.name,
+        homeroomTeacherId: e.homeroomTeacherId,
+      });
+    },
+    [classHomeroomTeacherChanged.type]: async (event) => {
+      const e = event.data as EventData<typeof classHomeroomTeacherChanged>;
+      await deps.repository.setHomeroomTeacher(e.classId, e.after.homeroomTeacherId);
+    },
+    // on student enrolled: the student's class and grade this year (the grade decides COMPLETED).
+    [studentEnrolled.type]: async (event) => {
+      const e = event.data as EventData<typeof studentEnrolled>;
+      await deps.repository.saveMembership({
+        _id: `${e.studentId}:${e.schoolYear}`,
+        studentId: e.studentId,
+        schoolYear: e.schoolYear,
+        schoolId: e.schoolId,
+        classId: e.classId,
+        grade: e.grade,
+        fullName: e.fullName,
+      });
+      await recomputeStanding(deps, system(event), e.studentId, e.schoolYear);
+    },
+    [studentLeftClass.type]: async (event) => {
+      const e = event.data as EventData<typeof studentLeftClass>;
+      await deps.repository.leaveClass(e.studentId, e.schoolYear, e.classId);
+    },
+    [studentPersonalDataChanged.type]: async (event) => {
+      const e = event.data as EventData<typeof studentPersonalDataChanged>;
+      if (e.fullName) await deps.repository.renameStudent(e.studentId, e.fullName);
+    },
+    // on subject result recorded: keep the year result, then recompute the outcome (also after summer).
+    [subjectResultRecorded.type]: async (event) => {
+      const e = event.data as EventData<typeof subjectResultRecorded>;
+      await deps.repository.saveSubjectResult({
+        _id: `${e.studentId}:${e.schoolYear}:${e.subjectCode}`,
+        studentId: e.studentId,
+        schoolYear: e.schoolYear,
+        subjectCode: e.subjectCode,
+        kind: e.kind,
+        year: { average: e.year.average, result: e.year.result },
+        reassessment: e.reassessment
+          ? { average: e.reassessment.average, result: e.reassessment.result }
+          : null,
+      });
+      await recomputeStanding(deps, system(event), e.studentId, e.schoolYear);
+    },
+  };
+}
+
+export const CONSUMED_TOPICS = [classCreated.topic, studentEnrolled.topic, subjectResultRecorded.topic];

@@ -1,0 +1,13 @@
+import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { readConductConfig } from './env';
+import { createConductService } from './server';
+
+const config = readConductConfig();
+const logger = createLogger({ service: 'conduct', level: config.LOG_LEVEL });
+
+runUntilSignal(logger, async () => {
+  const service = await createConductService(config, logger);
+  const port = await service.listen();
+  logger.info({ port }, 'conduct subgraph listening');
+  return service;
+});

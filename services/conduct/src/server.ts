@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONDUCT_EVENTS } from '@hocbaso/events';
+import {
+  createServiceRuntime,
+  createSubgraphServer,
+  type Logger,
+  type OutboxRelay,
+  type SubgraphServer,
+} from '@hocbaso/service-kit';
+import { parse } from 'graphql';
+import type { ConductConfig } from './env';
+import { conductEventHandlers, CONSUMED_TOPICS } from './events/roster-handlers';
+import { conductRecordModel } from './model/conduct-record.model';
+import { ConductRepository, type RoundTripCounter } from './model/conduct.repository';
+import { readModels } from './model/read-model.model';
+import { createLoaders, type ConductContext } from './resolvers/context';
+import { resolvers } from './resolvers';
+import type { ConductDeps } from './usecases/deps';
+
+export const CONDUCT_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface ConductService {
+  server: SubgraphServer;
+  deps: ConductDeps;
+  relay: OutboxRelay;
+  roundTrips: RoundTripCounter;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Wires the conduct service from its configuration. Never listens by itself (tests call this). */
+export async function createConductService(config: ConductConfig, logger: Logger): Promise<ConductService> {
+  const runtime = await createServiceRuntime({
+    name: 'conduct',
+    mongoUri: config.MONGODB_URI,
+    dbName: config.CONDUCT_DB_NAME,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  const records = conductRecordModel(runtime.connection);
+  const roundTrips: RoundTripCounter = { count: 0 };
+  const repository = new ConductRepository(
+    records,
+    readModels(runtime.connection),
+    runtime.writeLock,
+    roundTrips,
+  );
+  const relay = await runtime.start({
+    outboxModels: [records],
+    topics: [...new Set(CONDUCT_EVENTS.map((e) => e.topic))],
+  });
+
+  const deps: ConductDeps = {
+    repository,
+    now: () => new Date(),
+    bothFailing: config.BOTH_FAILING_OUTCOME,
+    changed: () => relay.notify(),
+  };
+  // Read models from the students and academics events, from the beginning of their topics.
+  await runtime.consume({
+    groupId: config.CONDUCT_CONSUMER_GROUP,
+    topics: CONSUMED_TOPICS,
+    handlers: conductEventHandlers(deps),
+    fromBeginning: config.CONDUCT_CONSUME_FROM_BEGINNING,
+  });
+
+  const server = await createSubgraphServer<ConductContext>({
+    name: 'conduct',
+    typeDefs: CONDUCT_TYPE_DEFS,
+    resolvers,
+    logger,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    readiness: { mongodb: runtime.isReady },
+    onShutdown: () => runtime.close(),
+  });
+
+  return {
+    server,
+    deps,
+    relay,
+    roundTrips,
+    listen: () => server.listen(config.CONDUCT_PORT, config.CONDUCT_HOST),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,214 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  classCreated,
+  createEvent,
+  STUDENTS_SOURCE,
+  ACADEMICS_SOURCE,
+  studentEnrolled,
+  subjectResultRecorded,
+  SYSTEM_ACTOR,
+  type EventContract,
+  type EventData,
+} from '@hocbaso/events';
+import { IDENTITY_HEADER, KafkaEventBus, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
+import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import { conductConfigSchema, type ConductConfig } from '../src/env';
+import { createConductService, type ConductService } from '../src/server';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export const SCHOOL_YEAR = '2025-2026';
+
+/**
+ * One conduct service on the local FerretDB and Kafka, with its own database and consumer group.
+ * Other services' facts reach it the only way they may: as events on Kafka, published here.
+ */
+export class ConductHarness {
+  readonly secret = randomBytes(32).toString('hex');
+  readonly schoolId = randomUUID();
+  url = '';
+  config!: ConductConfig;
+  service!: ConductService;
+  private readonly bus = new KafkaEventBus({
+    clientId: uniqueId('conduct-test'),
+    brokers: infra().kafkaBrokers,
+    logger: testLogger('bus'),
+  });
+
+  static async start(prefix: string): Promise<ConductHarness> {
+    const harness = new ConductHarness();
+    harness.config = conductConfigSchema.parse({
+      MONGODB_URI: infra().mongodbUri,
+      KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+      INTERNAL_IDENTITY_SECRET: harness.secret,
+      CONDUCT_PORT: '0',
+      CONDUCT_DB_NAME: uniqueDbName(prefix),
+      CONDUCT_CONSUMER_GROUP: uniqueId('conduct-test'),
+      // Each test file reads only what it publishes (not every earlier run's events): see waitUntilListening.
+      CONDUCT_CONSUME_FROM_BEGINNING: 'false',
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
+    harness.service = await createConductService(harness.config, testLogger('conduct'));
+    harness.url = `http://127.0.0.1:${await harness.service.listen()}`;
+    await harness.waitUntilListening();
+    return harness;
+  }
+
+  /**
+   * A new group that starts at the latest offsets misses what is published before its partitions
+   * are assigned; so announce marker classes until one arrives: from then on nothing is missed.
+   */
+  private async waitUntilListening(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const marker = randomUUID();
+      await this.publish(classCreated, marker, {
+        classId: marker,
+        schoolId: this.schoolId,
+        schoolYear: SCHOOL_YEAR,
+        grade: 10,
+        name: 'marker',
+        homeroomTeacherId: null,
+        actor: SYSTEM_ACTOR,
+      });
+      const seen = await eventually(
+        async () => !!(await this.service.deps.repository.findClass(marker)),
+        1_500,
+        100,
+      ).catch(() => false);
+      if (seen) return;
+    }
+    throw new Error('the conduct consumer did not start listening within 60 s');
+  }
+
+  async publish<C extends EventContract>(
+    contract: C,
+    key: string,
+    data: EventData<C>,
+    source = STUDENTS_SOURCE,
+  ): Promise<void> {
+    const event = createEvent(contract, { source, subject: key, key, data });
+    await this.bus.publish([{ topic: contract.topic, key, value: JSON.stringify(event) }]);
+  }
+
+  /** A class with its homeroom teacher and `size` students, announced on Kafka as the students service would. */
+  async createClass(size: number, grade: 10 | 11 | 12 = 10) {
+    const classId = randomUUID();
+    const homeroomTeacherId = randomUUID();
+    await this.publish(classCreated, classId, {
+      classId,
+      schoolId: this.schoolId,
+      schoolYear: SCHOOL_YEAR,
+      grade,
+      name: `${grade}A${size}`,
+      homeroomTeacherId,
+      actor: SYSTEM_ACTOR,
+    });
+    const studentIds = Array.from({ length: size }, () => randomUUID());
+    for (const [index, studentId] of studentIds.entries()) {
+      await this.publish(studentEnrolled, studentId, {
+        studentId,
+        fullName: `Học sinh ${index + 1}`,
+        schoolId: this.schoolId,
+        classId,
+        schoolYear: SCHOOL_YEAR,
+        grade,
+        kind: 'ADMITTED',
+        effectiveOn: '2025-09-05',
+        actor: SYSTEM_ACTOR,
+      });
+    }
+    await eventually(
+      async () => (await this.service.deps.repository.roster(classId)).length === size,
+      60_000,
+      100,
+    );
+    return { classId, homeroomTeacherId, studentIds };
+  }
+
+  /** Publishes a subject's year result as academics would. */
+  async subjectResult(
+    studentId: string,
+    classId: string,
+    subjectCode: string,
+    year: { average?: number; result?: 'DAT' | 'CHUA_DAT' },
+    reassessment: { average?: number } | null = null,
+  ) {
+    const kind = year.result ? 'COMMENT' : 'SCORE';
+    const period = { average: year.average ?? null, result: year.result ?? null };
+    await this.publish(
+      subjectResultRecorded,
+      studentId,
+      {
+        studentId,
+        schoolId: this.schoolId,
+        classId,
+        schoolYear: SCHOOL_YEAR,
+        subjectCode,
+        kind,
+        term1: period,
+        term2: period,
+        year: period,
+        reassessment: reassessment ? { average: reassessment.average ?? null, result: null } : null,
+        actor: SYSTEM_ACTOR,
+      },
+      ACADEMICS_SOURCE,
+    );
+  }
+
+  homeroomTeacher(accountId: string, classId: string): Principal {
+    return {
+      accountId,
+      username: 'gvcn',
+      schoolId: this.schoolId,
+      roles: [{ role: 'HOMEROOM_TEACHER', scope: { schoolId: this.schoolId, classId } }],
+      teaching: [],
+    };
+  }
+
+  principalOfSchool(): Principal {
+    return {
+      accountId: randomUUID(),
+      username: 'ht',
+      schoolId: this.schoolId,
+      roles: [{ role: 'PRINCIPAL', scope: { schoolId: this.schoolId } }],
+      teaching: [],
+    };
+  }
+
+  parentOf(studentId: string): Principal {
+    return {
+      accountId: randomUUID(),
+      username: 'ph',
+      schoolId: null,
+      roles: [{ role: 'PARENT', scope: { schoolId: this.schoolId, studentId } }],
+      teaching: [],
+    };
+  }
+
+  async query<T = Record<string, unknown>>(
+    principal: Principal | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResult<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, this.secret),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { ...((await response.json()) as GraphQLResult<T>), status: response.status };
+  }
+
+  async close(): Promise<void> {
+    await this.bus.disconnect();
+    await this.service?.close();
+  }
+}
