@@ -68,6 +68,35 @@ export const ERROR_CATALOGUE = {
     vi: 'Mã định danh cá nhân không hợp lệ: cần đủ 12 chữ số, đúng mã tỉnh nơi đăng ký khai sinh và khớp với giới tính, năm sinh.',
     en: 'Invalid personal identification number: 12 digits with a known province code, matching gender and year of birth.',
   },
+  // Academics (gradebooks, summer re-assessment, exemptions).
+  STUDENT_NOT_IN_CLASS: {
+    vi: 'Học sinh không thuộc lớp này trong năm học đã chọn.',
+    en: 'The student is not (and was not) in this class in that school year.',
+  },
+  DUPLICATE_STUDENT_ROW: {
+    vi: 'Học sinh xuất hiện nhiều lần trong bảng điểm: mỗi học sinh chỉ có một dòng.',
+    en: 'The student appears on more than one row of the gradebook.',
+  },
+  ASSESSMENT_KIND_MISMATCH: {
+    vi: 'Hình thức đánh giá không đúng với môn học: môn đánh giá bằng nhận xét chỉ nhận Đạt/Chưa đạt, môn đánh giá bằng điểm chỉ nhận điểm số.',
+    en: 'The assessment does not match how the subject is assessed (score or comment).',
+  },
+  INVALID_ASSESSMENT_RESULT: {
+    vi: 'Kết quả đánh giá không hợp lệ: chỉ có Đạt (Đ) hoặc Chưa đạt (CĐ).',
+    en: 'Invalid comment-subject assessment: only DAT or CHUA_DAT.',
+  },
+  INVALID_WORKBOOK: {
+    vi: 'Tệp Excel không đọc được hoặc không đúng mẫu sổ điểm (cần các cột STT, Mã học sinh, Họ và tên, TX, GK, CK).',
+    en: 'The Excel file cannot be read or does not follow the gradebook layout.',
+  },
+  NOT_DUE_FOR_REASSESSMENT: {
+    vi: 'Học sinh không thuộc diện kiểm tra lại môn học này trong kì nghỉ hè.',
+    en: 'The student is not due for a summer re-assessment in this subject.',
+  },
+  EXEMPTION_NOT_ALLOWED: {
+    vi: 'Chỉ được miễn phần thực hành của môn Giáo dục thể chất hoặc Giáo dục quốc phòng và an ninh.',
+    en: 'Only the practical part of physical education or defence education can be exempted.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -22,6 +22,10 @@ const SENSITIVE_KEYS = [
   'address',
   'phone',
   'email',
+  'guardians',
+  'placeOfBirth',
+  'ethnicity',
+  'policyCategory',
 ];
 
 /**

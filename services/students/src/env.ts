@@ -1,0 +1,51 @@
+import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { z } from 'zod';
+
+/** The students service's configuration: the only place that reads process.env. */
+export const studentsConfigSchema = z.object({
+  STUDENTS_HOST: z.string().default('127.0.0.1'),
+  STUDENTS_PORT: env.port(4002),
+  MONGODB_URI: env.mongoUri(),
+  STUDENTS_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hocbaso_students'),
+  KAFKA_BROKERS: env.brokers(),
+  /** Shared with the gateway: verifies the identity it forwards. */
+  INTERNAL_IDENTITY_SECRET: env.secret(),
+  OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type StudentsConfig = z.infer<typeof studentsConfigSchema>;
+
+export function readStudentsConfig(): StudentsConfig {
+  return loadConfigOrExit(studentsConfigSchema, process.env, 'students');
+}
+
+/** What `seed:demo` loads: the demo school (created by identity's seed) and its homeroom teachers. */
+export const seedOptionsSchema = z.object({
+  DEMO_SCHOOL_ID: z.string().min(1),
+  DEMO_SCHOOL_YEAR: z
+    .string()
+    .regex(/^\d{4}-\d{4}$/)
+    .default('2025-2026'),
+  /** JSON object: class name → homeroom teacher's account id, e.g. {"10A1":"<uuid>"}. */
+  DEMO_HOMEROOM_TEACHERS: z
+    .string()
+    .default('{}')
+    .transform((value, ctx) => {
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(value));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of class name to account id' });
+        return z.NEVER;
+      }
+    }),
+});
+
+export type SeedOptions = z.infer<typeof seedOptionsSchema>;
+
+export function readSeedOptions(): SeedOptions {
+  return loadConfigOrExit(seedOptionsSchema, process.env, 'students-seed');
+}

@@ -1,0 +1,13 @@
+import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { readStudentsConfig } from './env';
+import { createStudentsService } from './server';
+
+const config = readStudentsConfig();
+const logger = createLogger({ service: 'students', level: config.LOG_LEVEL });
+
+runUntilSignal(logger, async () => {
+  const service = await createStudentsService(config, logger);
+  const port = await service.listen();
+  logger.info({ port }, 'students subgraph listening');
+  return service;
+});

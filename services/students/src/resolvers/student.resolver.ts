@@ -1,0 +1,46 @@
+import { forbidden } from '@hocbaso/errors';
+import { studentAccess } from '../domain/access';
+import type { EnrolmentRecord, StudentDocument } from '../model/student.model';
+import { placementOf } from '../usecases/enrolment';
+import type { StudentsContext } from './context';
+
+/** A student the caller may see at all, or null (it then looks absent). */
+export function visibleStudent(student: StudentDocument | null, context: StudentsContext) {
+  return student && studentAccess(context.principal, placementOf(student)) !== 'NONE' ? student : null;
+}
+
+/**
+ * Personal fields resolve only for callers with PERSONAL access to this very student; a subject
+ * teacher (BASIC) gets null and FORBIDDEN for the field, the rest of the answer still comes.
+ */
+function personal<T>(resolve: (student: StudentDocument) => T) {
+  return (student: StudentDocument, _args: unknown, context: StudentsContext): T => {
+    if (studentAccess(context.principal, placementOf(student)) !== 'PERSONAL') throw forbidden();
+    return resolve(student);
+  };
+}
+
+export const Student = {
+  __resolveReference: async (reference: { id: string }, context: StudentsContext) =>
+    visibleStudent(await context.loaders.student.load(reference.id), context),
+  id: (student: StudentDocument) => student._id,
+  school: (student: StudentDocument) => ({ id: student.schoolId }),
+  // A class reached through a student the caller may read is shown; its roster stays row-scoped.
+  currentClass: (student: StudentDocument, _args: unknown, context: StudentsContext) =>
+    student.classId ? context.loaders.class.load(student.classId) : null,
+  enrolments: (student: StudentDocument) => student.enrolments,
+  statusHistory: (student: StudentDocument) => student.statusHistory,
+  personalId: personal((s) => s.personalId),
+  dateOfBirth: personal((s) => s.dateOfBirth),
+  placeOfBirth: personal((s) => s.placeOfBirth),
+  ethnicity: personal((s) => s.ethnicity),
+  policyCategory: personal((s) => s.policyCategory),
+  address: personal((s) => s.address),
+  guardians: personal((s) => s.guardians),
+};
+
+export const Enrolment = {
+  school: (enrolment: EnrolmentRecord) => ({ id: enrolment.schoolId }),
+  class: (enrolment: EnrolmentRecord, _args: unknown, context: StudentsContext) =>
+    context.loaders.class.load(enrolment.classId),
+};

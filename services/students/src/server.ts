@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { STUDENTS_EVENTS } from '@hocbaso/events';
+import {
+  createServiceRuntime,
+  createSubgraphServer,
+  type Logger,
+  type OutboxRelay,
+  type SubgraphServer,
+} from '@hocbaso/service-kit';
+import { parse } from 'graphql';
+import type { Connection } from 'mongoose';
+import type { StudentsConfig } from './env';
+import { classModel } from './model/class.model';
+import { ClassRepository } from './model/class.repository';
+import { studentModel } from './model/student.model';
+import { StudentRepository } from './model/student.repository';
+import { createLoaders, type StudentsContext } from './resolvers/context';
+import { resolvers } from './resolvers';
+import type { StudentsDeps } from './usecases/deps';
+
+export const STUDENTS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+/** One operation sent to the database (a round trip): which collection, which method. */
+export interface DatabaseCall {
+  collection: string;
+  method: string;
+}
+
+/** Records the database operations of this service's connection until stopped (tests, diagnostics). */
+export interface DatabaseCallRecorder {
+  readonly calls: DatabaseCall[];
+  stop(): DatabaseCall[];
+}
+
+export interface StudentsService {
+  server: SubgraphServer;
+  deps: StudentsDeps;
+  relay: OutboxRelay;
+  /** Starts recording every operation the service sends to its database. */
+  recordDatabaseCalls(): DatabaseCallRecorder;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Wires the students service from its configuration. Never listens by itself (tests call this). */
+export async function createStudentsService(
+  config: StudentsConfig,
+  logger: Logger,
+): Promise<StudentsService> {
+  const runtime = await createServiceRuntime({
+    name: 'students',
+    mongoUri: config.MONGODB_URI,
+    dbName: config.STUDENTS_DB_NAME,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  const { connection, writeLock } = runtime;
+  const models = { students: studentModel(connection), classes: classModel(connection) };
+  const relay = await runtime.start({
+    outboxModels: [models.students, models.classes],
+    topics: [...new Set(STUDENTS_EVENTS.map((e) => e.topic))],
+  });
+
+  const now = () => new Date();
+  const deps: StudentsDeps = {
+    students: new StudentRepository(models.students, writeLock, now),
+    classes: new ClassRepository(models.classes, writeLock, now),
+    now,
+    changed: () => relay.notify(),
+  };
+
+  const server = await createSubgraphServer<StudentsContext>({
+    name: 'students',
+    typeDefs: STUDENTS_TYPE_DEFS,
+    resolvers,
+    logger,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    readiness: { mongodb: runtime.isReady },
+    // Everything committed before the signal is published before the process exits.
+    onShutdown: () => runtime.close(),
+  });
+
+  return {
+    server,
+    deps,
+    relay,
+    recordDatabaseCalls: () => recordDatabaseCalls(connection),
+    listen: () => server.listen(config.STUDENTS_PORT, config.STUDENTS_HOST),
+    close: () => server.close(),
+  };
+}
+
+/** Mongoose's per-connection debug hook sees every collection operation this connection sends. */
+function recordDatabaseCalls(connection: Connection): DatabaseCallRecorder {
+  const calls: DatabaseCall[] = [];
+  connection.set('debug', (collection: string, method: string) => {
+    calls.push({ collection, method });
+  });
+  return {
+    calls,
+    stop: () => {
+      connection.set('debug', false);
+      return [...calls];
+    },
+  };
+}
