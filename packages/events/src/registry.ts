@@ -9,6 +9,7 @@ export const ALL_EVENTS: readonly EventContract[] = [
   ...IDENTITY_EVENTS,
   ...STUDENTS_EVENTS,
   ...ACADEMICS_EVENTS,
+  ...CONDUCT_EVENTS,
 ];
 
 export const EVENT_REGISTRY: ReadonlyMap<string, EventContract> = new Map(ALL_EVENTS.map((c) => [c.type, c]));
