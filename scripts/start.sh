@@ -64,6 +64,7 @@ start_service() { # start_service <name> <entry> <readiness url>
 }
 
 start_service identity services/identity/dist/index.js "http://127.0.0.1:$IDENTITY_PORT/readyz"
+start_service students services/students/dist/index.js "http://127.0.0.1:${STUDENTS_PORT:-4002}/readyz"
 start_service conduct services/conduct/dist/index.js "http://127.0.0.1:${CONDUCT_PORT:-4004}/readyz"
 start_service gateway gateway/dist/index.js "http://127.0.0.1:$GATEWAY_PORT/readyz"
 

@@ -10,12 +10,16 @@ export interface SubgraphDefinition {
 
 const REPO = path.resolve(__dirname, '../../..');
 
+const service = (name: string, port: number): SubgraphDefinition => ({
+  name,
+  schemaPath: path.join(REPO, `services/${name}/src/schema.graphql`),
+  url: `http://127.0.0.1:${port}/graphql`,
+});
+
 export const SUBGRAPHS: readonly SubgraphDefinition[] = [
-  {
-    name: 'identity',
-    schemaPath: path.join(REPO, 'services/identity/src/schema.graphql'),
-    url: 'http://127.0.0.1:4001/graphql',
-  },
+  service('identity', 4001),
+  service('students', 4002),
+  service('conduct', 4004),
 ];
 
 export const SUPERGRAPH_PATH = path.join(REPO, 'gateway/supergraph.graphql');
