@@ -25,6 +25,8 @@ export const STUDENTS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schem
 export interface DatabaseCall {
   collection: string;
   method: string;
+  /** The operation's first argument (usually the filter), to tell requests from the outbox relay's polls. */
+  filter: unknown;
 }
 
 /** Records the database operations of this service's connection until stopped (tests, diagnostics). */
@@ -96,8 +98,8 @@ export async function createStudentsService(
 /** Mongoose's per-connection debug hook sees every collection operation this connection sends. */
 function recordDatabaseCalls(connection: Connection): DatabaseCallRecorder {
   const calls: DatabaseCall[] = [];
-  connection.set('debug', (collection: string, method: string) => {
-    calls.push({ collection, method });
+  connection.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+    calls.push({ collection, method, filter: args[0] });
   });
   return {
     calls,

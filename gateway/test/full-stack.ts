@@ -1,0 +1,122 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { classCreated, createEvent, STUDENTS_SOURCE, SYSTEM_ACTOR } from '@hocbaso/events';
+import { KafkaEventBus } from '@hocbaso/service-kit';
+import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import { conductConfigSchema } from '../../services/conduct/src/env';
+import { createConductService, type ConductService } from '../../services/conduct/src/server';
+import { studentsConfigSchema } from '../../services/students/src/env';
+import { createStudentsService, type StudentsService } from '../../services/students/src/server';
+import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
+import { createGatewayServer } from '../src/server';
+import { TestStack } from './stack';
+
+/**
+ * Every subgraph in this process behind one gateway: identity, students and conduct, each with
+ * its own database, talking over HTTP and Kafka exactly as in production.
+ */
+export class FullStack extends TestStack {
+  students!: StudentsService;
+  conduct!: ConductService;
+  private readonly urls: Record<string, string> = {};
+
+  static async startAll(): Promise<FullStack> {
+    const stack = new FullStack();
+    await stack.startIdentity();
+    await stack.startOthers();
+    await stack.startGatewayForAll();
+    return stack;
+  }
+
+  private common() {
+    return {
+      MONGODB_URI: infra().mongodbUri,
+      KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+      INTERNAL_IDENTITY_SECRET: this.secret,
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    };
+  }
+
+  private async startOthers(): Promise<void> {
+    this.students = await createStudentsService(
+      studentsConfigSchema.parse({
+        ...this.common(),
+        STUDENTS_PORT: '0',
+        STUDENTS_DB_NAME: uniqueDbName('students'),
+      }),
+      testLogger('students'),
+    );
+    this.urls.students = `http://127.0.0.1:${await this.students.listen()}/graphql`;
+    this.conduct = await createConductService(
+      conductConfigSchema.parse({
+        ...this.common(),
+        CONDUCT_PORT: '0',
+        CONDUCT_DB_NAME: uniqueDbName('conduct'),
+        CONDUCT_CONSUMER_GROUP: uniqueId('conduct-e2e'),
+        CONDUCT_CONSUME_FROM_BEGINNING: 'false',
+      }),
+      testLogger('conduct'),
+    );
+    this.urls.conduct = `http://127.0.0.1:${await this.conduct.listen()}/graphql`;
+    await this.untilConductListens();
+  }
+
+  /** A group that starts at the latest offsets misses what comes before its assignment: wait for it. */
+  private async untilConductListens(): Promise<void> {
+    const bus = new KafkaEventBus({
+      clientId: uniqueId('e2e'),
+      brokers: infra().kafkaBrokers,
+      logger: testLogger('bus'),
+    });
+    try {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const marker = randomUUID();
+        const event = createEvent(classCreated, {
+          source: STUDENTS_SOURCE,
+          subject: marker,
+          key: marker,
+          data: {
+            classId: marker,
+            schoolId: randomUUID(),
+            schoolYear: '2025-2026',
+            grade: 10,
+            name: 'marker',
+            homeroomTeacherId: null,
+            actor: SYSTEM_ACTOR,
+          },
+        });
+        await bus.publish([{ topic: classCreated.topic, key: marker, value: JSON.stringify(event) }]);
+        const seen = await eventually(
+          async () => !!(await this.conduct.deps.repository.findClass(marker)),
+          1_500,
+          100,
+        ).catch(() => false);
+        if (seen) return;
+      }
+      throw new Error('conduct did not start consuming');
+    } finally {
+      await bus.disconnect();
+    }
+  }
+
+  private async startGatewayForAll(): Promise<void> {
+    this.gatewayConfig = gatewayConfigSchema.parse({
+      INTERNAL_IDENTITY_SECRET: this.secret,
+      IDENTITY_BASE_URL: this.identityUrl,
+      SUBGRAPH_IDENTITY_URL: `${this.identityUrl}/graphql`,
+      SUBGRAPH_STUDENTS_URL: this.urls.students,
+      SUBGRAPH_CONDUCT_URL: this.urls.conduct,
+      GATEWAY_PORT: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    }) as GatewayConfig;
+    this.gateway = await createGatewayServer(this.gatewayConfig, testLogger('gateway'));
+    this.url = `http://127.0.0.1:${await this.gateway.listen()}/graphql`;
+  }
+
+  override async stop(): Promise<void> {
+    await this.gateway?.close();
+    await Promise.all([this.students?.close(), this.conduct?.close(), this.identity?.close()]);
+  }
+}
+
+export const uniquePassword = () => `Mat-khau-${randomBytes(4).toString('hex')}-9`;
