@@ -59,7 +59,10 @@ export const subjectResultRecorded = defineEvent({
       })
       .optional(),
     /** Exemption from the practical part (Điều 10), without its reason (health data stays home). */
-    exemption: z.object({ period: z.enum(['TERM_1', 'TERM_2', 'YEAR']) }).nullable().optional(),
+    exemption: z
+      .object({ period: z.enum(['TERM_1', 'TERM_2', 'YEAR']) })
+      .nullable()
+      .optional(),
     actor: actorSchema,
   }),
 });

@@ -1,0 +1,33 @@
+import { academicsConfigSchema } from './env';
+
+const required = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  INTERNAL_IDENTITY_SECRET: 'x'.repeat(32),
+};
+
+describe('academics configuration', () => {
+  it('has the documented defaults, and reads the roster from the beginning of the topics', () => {
+    expect(academicsConfigSchema.parse(required)).toMatchObject({
+      ACADEMICS_HOST: '127.0.0.1',
+      ACADEMICS_PORT: 4003,
+      ACADEMICS_DB_NAME: 'hocbaso_academics',
+      ACADEMICS_CONSUMER_GROUP: 'hocbaso.academics.roster',
+      ACADEMICS_ROSTER_FROM_BEGINNING: true,
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      OUTBOX_POLL_INTERVAL_MS: 500,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('lists every bad variable', () => {
+    const result = academicsConfigSchema.safeParse({
+      ACADEMICS_PORT: 'abc',
+      INTERNAL_IDENTITY_SECRET: 'short',
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path[0]).sort()).toEqual(
+      ['ACADEMICS_PORT', 'INTERNAL_IDENTITY_SECRET', 'KAFKA_BROKERS', 'MONGODB_URI'].sort(),
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { z } from 'zod';
+
+/** The academics service's configuration: the only place that reads process.env. */
+export const academicsConfigSchema = z.object({
+  ACADEMICS_HOST: z.string().default('127.0.0.1'),
+  ACADEMICS_PORT: env.port(4003),
+  MONGODB_URI: env.mongoUri(),
+  ACADEMICS_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hocbaso_academics'),
+  KAFKA_BROKERS: env.brokers(),
+  /** Shared with the gateway: verifies the identity it forwards. */
+  INTERNAL_IDENTITY_SECRET: env.secret(),
+  /**
+   * The Kafka consumer group of the roster read model (students' class and student events). One
+   * per deployment; tests give each service instance its own.
+   */
+  ACADEMICS_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('hocbaso.academics.roster'),
+  /**
+   * Read the students topics from their beginning when the consumer group is new (the roster must
+   * know every class and student). Only tests turn it off, to skip other tests' history.
+   */
+  ACADEMICS_ROSTER_FROM_BEGINNING: env.boolean(true),
+  OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type AcademicsConfig = z.infer<typeof academicsConfigSchema>;
+
+export function readAcademicsConfig(): AcademicsConfig {
+  return loadConfigOrExit(academicsConfigSchema, process.env, 'academics');
+}

@@ -1,0 +1,39 @@
+import {
+  classCreated,
+  classHomeroomTeacherChanged,
+  studentEnrolled,
+  studentLeftClass,
+  studentPersonalDataChanged,
+  studentStatusChanged,
+} from '@hocbaso/events';
+import type { EventHandler } from '@hocbaso/service-kit';
+import type { RosterRepository } from '../model/roster.repository';
+import { onClassCreated } from './on-class-created';
+import { onClassHomeroomTeacherChanged } from './on-class-homeroom-teacher-changed';
+import { onStudentEnrolled } from './on-student-enrolled';
+import { onStudentLeftClass } from './on-student-left-class';
+import { onStudentPersonalDataChanged } from './on-student-personal-data-changed';
+import { onStudentStatusChanged } from './on-student-status-changed';
+
+/** The students events the roster read model is built from. */
+export const ROSTER_EVENTS = [
+  classCreated,
+  classHomeroomTeacherChanged,
+  studentEnrolled,
+  studentLeftClass,
+  studentPersonalDataChanged,
+  studentStatusChanged,
+] as const;
+
+export const ROSTER_TOPICS = [...new Set(ROSTER_EVENTS.map((c) => c.topic))];
+
+export function rosterHandlers(roster: RosterRepository): Record<string, EventHandler> {
+  return {
+    [classCreated.type]: onClassCreated(roster),
+    [classHomeroomTeacherChanged.type]: onClassHomeroomTeacherChanged(roster),
+    [studentEnrolled.type]: onStudentEnrolled(roster),
+    [studentLeftClass.type]: onStudentLeftClass(roster),
+    [studentPersonalDataChanged.type]: onStudentPersonalDataChanged(roster),
+    [studentStatusChanged.type]: onStudentStatusChanged(roster),
+  };
+}

@@ -1,0 +1,13 @@
+import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { readAcademicsConfig } from './env';
+import { createAcademicsService } from './server';
+
+const config = readAcademicsConfig();
+const logger = createLogger({ service: 'academics', level: config.LOG_LEVEL });
+
+runUntilSignal(logger, async () => {
+  const service = await createAcademicsService(config, logger);
+  const port = await service.listen();
+  logger.info({ port }, 'academics subgraph listening');
+  return service;
+});

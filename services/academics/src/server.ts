@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ACADEMICS_EVENTS } from '@hocbaso/events';
+import {
+  createServiceRuntime,
+  createSubgraphServer,
+  type Logger,
+  type OutboxRelay,
+  type SubgraphServer,
+} from '@hocbaso/service-kit';
+import { parse } from 'graphql';
+import type { AcademicsConfig } from './env';
+import { ROSTER_TOPICS, rosterHandlers } from './events';
+import { academicsRoutes } from './http/routes';
+import { gradebookModel } from './model/gradebook.model';
+import { GradebookRepository } from './model/gradebook.repository';
+import { rosterClassModel, rosterStudentModel } from './model/roster.model';
+import { RosterRepository } from './model/roster.repository';
+import { RoundTripCounter } from './model/round-trips';
+import type { AcademicsContext } from './resolvers/context';
+import { resolvers } from './resolvers';
+import type { AcademicsDeps } from './usecases/deps';
+import { createLoaders } from './usecases/loaders';
+
+export const ACADEMICS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface AcademicsService {
+  server: SubgraphServer;
+  deps: AcademicsDeps;
+  relay: OutboxRelay;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Wires the academics service from its configuration. Never listens by itself (tests call this). */
+export async function createAcademicsService(
+  config: AcademicsConfig,
+  logger: Logger,
+): Promise<AcademicsService> {
+  const runtime = await createServiceRuntime({
+    name: 'academics',
+    mongoUri: config.MONGODB_URI,
+    dbName: config.ACADEMICS_DB_NAME,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  const { connection, writeLock } = runtime;
+  const models = {
+    gradebooks: gradebookModel(connection),
+    rosterClasses: rosterClassModel(connection),
+    rosterStudents: rosterStudentModel(connection),
+  };
+  const relay = await runtime.start({
+    outboxModels: [models.gradebooks],
+    topics: [...new Set(ACADEMICS_EVENTS.map((e) => e.topic))],
+  });
+
+  const roundTrips = new RoundTripCounter();
+  const deps: AcademicsDeps = {
+    gradebooks: new GradebookRepository(models.gradebooks, writeLock, roundTrips),
+    roster: new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, roundTrips),
+    roundTrips,
+    now: () => new Date(),
+    changed: () => relay.notify(),
+  };
+
+  // The roster read model: the students service's class and student events (from the beginning).
+  await runtime.bus
+    .ensureTopics(ROSTER_TOPICS)
+    .catch((error) =>
+      logger.warn({ err: (error as Error).message }, 'could not create the students topics yet'),
+    );
+  await runtime.consume({
+    groupId: config.ACADEMICS_CONSUMER_GROUP,
+    topics: ROSTER_TOPICS,
+    // The consumer's own repository: its round trips are not counted with the requests'.
+    handlers: rosterHandlers(
+      new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, new RoundTripCounter()),
+    ),
+    fromBeginning: config.ACADEMICS_ROSTER_FROM_BEGINNING,
+  });
+
+  const server = await createSubgraphServer<AcademicsContext>({
+    name: 'academics',
+    typeDefs: ACADEMICS_TYPE_DEFS,
+    resolvers,
+    logger,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    readiness: { mongodb: runtime.isReady },
+    extraRoutes: academicsRoutes({ deps, identitySecret: config.INTERNAL_IDENTITY_SECRET, logger }),
+    // Everything committed before the signal is published before the process exits.
+    onShutdown: () => runtime.close(),
+  });
+
+  return {
+    server,
+    deps,
+    relay,
+    listen: () => server.listen(config.ACADEMICS_PORT, config.ACADEMICS_HOST),
+    close: () => server.close(),
+  };
+}

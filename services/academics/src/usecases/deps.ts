@@ -1,0 +1,82 @@
+import {
+  ACADEMICS_SOURCE,
+  createEvent,
+  subjectResultRecorded,
+  SYSTEM_ACTOR,
+  type Actor,
+  type EventData,
+} from '@hocbaso/events';
+import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
+import type { GradebookRepository } from '../model/gradebook.repository';
+import type { RosterRepository } from '../model/roster.repository';
+import type { RoundTripCounter } from '../model/round-trips';
+
+/** What the use cases need, passed in so that they can be tested without infrastructure. */
+export interface AcademicsDeps {
+  gradebooks: GradebookRepository;
+  roster: RosterRepository;
+  roundTrips: RoundTripCounter;
+  now: () => Date;
+  /** Wakes the outbox relay after a write so that its events leave at once. */
+  changed: () => void;
+}
+
+/** Who acts: the caller of this request, or the system (seeding). */
+export interface Caller {
+  principal: Principal | null;
+  requestId?: string;
+}
+
+export function actorOf(caller: Caller): Actor {
+  if (!caller.principal)
+    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
+  return {
+    accountId: caller.principal.accountId,
+    kind: 'user',
+    ...(caller.requestId ? { requestId: caller.requestId } : {}),
+  };
+}
+
+type RecordedData = EventData<typeof subjectResultRecorded>;
+
+const period = (result: PeriodResult) => ({ average: result.average, result: result.result });
+
+/**
+ * The `subjectResultRecorded` event of one student's merged subject result, as an outbox entry
+ * (key: the student id, so that one student's events stay in order).
+ */
+export function subjectResultEvent(
+  result: MergedSubjectResult,
+  classId: string,
+  schoolId: string,
+  caller: Caller,
+  change: Pick<RecordedData, 'change' | 'marks'>,
+): OutboxEntry {
+  const data: RecordedData = {
+    studentId: result.studentId,
+    schoolId,
+    classId,
+    schoolYear: result.schoolYear,
+    subjectCode: result.subjectCode,
+    kind: result.kind,
+    term1: period(result.term1Result),
+    term2: period(result.term2Result),
+    year: period(result.year),
+    reassessment: result.reassessment
+      ? { average: result.reassessment.average, result: result.reassessment.result }
+      : null,
+    ...change,
+    exemption: result.exemption ? { period: result.exemption.period } : null,
+    actor: actorOf(caller),
+  };
+  return toOutboxEntry(
+    subjectResultRecorded.topic,
+    createEvent(subjectResultRecorded, {
+      source: ACADEMICS_SOURCE,
+      subject: `students/${result.studentId}/results/${result.schoolYear}/${result.subjectCode}`,
+      key: result.studentId,
+      data,
+    }),
+  );
+}

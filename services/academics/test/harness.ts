@@ -1,0 +1,367 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  classCreated,
+  createEvent,
+  STUDENTS_SOURCE,
+  studentEnrolled,
+  studentLeftClass,
+  studentPersonalDataChanged,
+  studentStatusChanged,
+  SYSTEM_ACTOR,
+  type CloudEvent,
+  type EventContract,
+  type EventData,
+} from '@hocbaso/events';
+import {
+  IDENTITY_HEADER,
+  KafkaEventBus,
+  signForwardedIdentity,
+  type Principal,
+  type TeachingGrant,
+} from '@hocbaso/service-kit';
+import type { Role, RoleScope } from '@hocbaso/events';
+import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import mongoose, { type Connection } from 'mongoose';
+import { academicsConfigSchema, type AcademicsConfig } from '../src/env';
+import { createAcademicsService, type AcademicsService } from '../src/server';
+
+export const SCHOOL_YEAR = '2025-2026';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestClass {
+  classId: string;
+  schoolId: string;
+  grade: 10 | 11 | 12;
+  name: string;
+  homeroomTeacherId: string;
+  students: Array<{ studentId: string; fullName: string }>;
+}
+
+const GIVEN_NAMES = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Khánh',
+  'Linh',
+  'Minh',
+  'Nam',
+  'Oanh',
+  'Phúc',
+];
+
+/**
+ * One academics service on the local FerretDB and Kafka, with its own database and its own
+ * consumer group, listening on a free port. The roster comes from students events the test
+ * publishes on Kafka (a real round trip through the service's consumer); the subgraph is called
+ * as the gateway would, with a signed forwarded identity.
+ */
+export class AcademicsHarness {
+  readonly secret = randomBytes(32).toString('hex');
+  url = '';
+  config!: AcademicsConfig;
+  service!: AcademicsService;
+  /** A connection of the test's own to the service's database. */
+  db!: Connection;
+  private bus!: KafkaEventBus;
+
+  static async start(prefix: string): Promise<AcademicsHarness> {
+    const harness = new AcademicsHarness();
+    harness.config = academicsConfigSchema.parse({
+      MONGODB_URI: infra().mongodbUri,
+      KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+      INTERNAL_IDENTITY_SECRET: harness.secret,
+      ACADEMICS_PORT: '0',
+      ACADEMICS_DB_NAME: uniqueDbName(prefix),
+      ACADEMICS_CONSUMER_GROUP: uniqueId(`academics-test-${prefix}`),
+      // A new group reads from the end of the topics: other tests' history is not this test's roster.
+      ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
+    harness.service = await createAcademicsService(harness.config, testLogger('academics'));
+    harness.url = `http://127.0.0.1:${await harness.service.listen()}`;
+    harness.db = await mongoose
+      .createConnection(harness.config.MONGODB_URI, { dbName: harness.config.ACADEMICS_DB_NAME })
+      .asPromise();
+    harness.bus = new KafkaEventBus({
+      clientId: uniqueId('students-test-producer'),
+      brokers: infra().kafkaBrokers,
+      logger: testLogger('students-producer'),
+    });
+    await harness.untilConsuming();
+    return harness;
+  }
+
+  /**
+   * Waits until the roster consumer has joined its group and reads new events: publishes a probe
+   * event (again each second, since one sent before the group took its offsets is not read) until
+   * the roster has it.
+   */
+  private async untilConsuming(): Promise<void> {
+    const probe = uniqueId('probe-student');
+    await eventually(
+      async () => {
+        await this.publishStudentsEvents([
+          this.studentsEvent(studentStatusChanged, probe, {
+            studentId: probe,
+            schoolId: 'probe-school',
+            before: 'STUDYING',
+            after: 'STUDYING',
+            reason: null,
+            effectiveOn: '2025-09-05',
+            actor: SYSTEM_ACTOR,
+          }),
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return !!(await this.db.collection('roster_students').findOne({ _id: probe as never }));
+      },
+      60_000,
+      500,
+    );
+  }
+
+  get deps() {
+    return this.service.deps;
+  }
+
+  /** Publishes students events as the students service would (key: the aggregate id). */
+  async publishStudentsEvents(events: Array<{ topic: string; event: CloudEvent }>): Promise<void> {
+    await this.bus.publish(
+      events.map(({ topic, event }) => ({
+        topic,
+        key: event.partitionkey,
+        value: JSON.stringify(event),
+        headers: {
+          'content-type': 'application/cloudevents+json; charset=utf-8',
+          ce_id: event.id,
+          ce_type: event.type,
+        },
+      })),
+    );
+  }
+
+  studentsEvent<C extends EventContract>(contract: C, key: string, data: EventData<C>) {
+    return {
+      topic: contract.topic,
+      event: createEvent(contract, {
+        source: STUDENTS_SOURCE,
+        subject: `students/${key}`,
+        key,
+        data,
+      }) as CloudEvent,
+    };
+  }
+
+  /**
+   * A class with `size` students, created and enrolled through Kafka; waits until the service's
+   * roster has all of them.
+   */
+  async createClass(
+    size: number,
+    options: { schoolId?: string; grade?: 10 | 11 | 12; name?: string; schoolYear?: string } = {},
+  ): Promise<TestClass> {
+    const schoolId = options.schoolId ?? uniqueId('school');
+    const grade = options.grade ?? 10;
+    const schoolYear = options.schoolYear ?? SCHOOL_YEAR;
+    const cls: TestClass = {
+      classId: uniqueId('class'),
+      schoolId,
+      grade,
+      name: options.name ?? `${grade}A${Math.floor(Math.random() * 9) + 1}`,
+      homeroomTeacherId: randomUUID(),
+      students: Array.from({ length: size }, (_, i) => ({
+        studentId: uniqueId('student'),
+        fullName: `Nguyễn Văn ${GIVEN_NAMES[i % GIVEN_NAMES.length]} ${String.fromCharCode(65 + Math.floor(i / 12))}`,
+      })),
+    };
+    await this.publishStudentsEvents([
+      this.studentsEvent(classCreated, cls.classId, {
+        classId: cls.classId,
+        schoolId,
+        schoolYear,
+        grade,
+        name: cls.name,
+        homeroomTeacherId: cls.homeroomTeacherId,
+        actor: SYSTEM_ACTOR,
+      }),
+      ...cls.students.map((s) =>
+        this.studentsEvent(studentEnrolled, s.studentId, {
+          studentId: s.studentId,
+          fullName: s.fullName,
+          schoolId,
+          classId: cls.classId,
+          schoolYear,
+          grade,
+          kind: 'ADMITTED',
+          effectiveOn: '2025-09-05',
+          actor: SYSTEM_ACTOR,
+        }),
+      ),
+    ]);
+    await this.waitForRoster(cls.classId, size, true);
+    return cls;
+  }
+
+  /** Moves a student to another class (left the first, enrolled in the second), through Kafka. */
+  async moveStudent(studentId: string, fullName: string, from: TestClass, to: TestClass, on: string) {
+    await this.publishStudentsEvents([
+      this.studentsEvent(studentLeftClass, studentId, {
+        studentId,
+        schoolId: from.schoolId,
+        classId: from.classId,
+        schoolYear: SCHOOL_YEAR,
+        effectiveOn: on,
+        actor: SYSTEM_ACTOR,
+      }),
+      this.studentsEvent(studentEnrolled, studentId, {
+        studentId,
+        fullName,
+        schoolId: to.schoolId,
+        classId: to.classId,
+        schoolYear: SCHOOL_YEAR,
+        grade: to.grade,
+        kind: 'CLASS_CHANGE',
+        effectiveOn: on,
+        actor: SYSTEM_ACTOR,
+      }),
+    ]);
+    await eventually(async () => {
+      const doc = await this.db.collection('roster_students').findOne({ _id: studentId as never });
+      const enrolments = (doc?.enrollments ?? []) as Array<{ classId: string; leftOn: string | null }>;
+      return (
+        enrolments.some((e) => e.classId === to.classId) &&
+        enrolments.some((e) => e.classId === from.classId && e.leftOn !== null)
+      );
+    }, 30_000);
+  }
+
+  async renameStudent(studentId: string, fullName: string) {
+    await this.publishStudentsEvents([
+      this.studentsEvent(studentPersonalDataChanged, studentId, {
+        studentId,
+        changedFields: ['fullName'],
+        fullName,
+        actor: SYSTEM_ACTOR,
+      }),
+    ]);
+    await eventually(
+      async () =>
+        (await this.db.collection('roster_students').findOne({ _id: studentId as never }))?.fullName ===
+        fullName,
+      30_000,
+    );
+  }
+
+  /** Waits until the roster lists `count` students in the class (and, if asked, the class itself). */
+  async waitForRoster(classId: string, count: number, withClass = false): Promise<void> {
+    await eventually(
+      async () => {
+        const students = await this.db
+          .collection('roster_students')
+          .countDocuments({ 'enrollments.classId': classId });
+        const cls = withClass
+          ? await this.db.collection('roster_classes').findOne({ _id: classId as never })
+          : true;
+        return students === count && !!cls;
+      },
+      60_000,
+      100,
+    );
+  }
+
+  /** Waits until the outbox relay has published every pending event. */
+  async settle(timeoutMs = 20_000): Promise<void> {
+    await eventually(
+      async () =>
+        !(await this.db
+          .collection('gradebooks')
+          .findOne({ _outboxPending: true }, { projection: { _id: 1 } })),
+      timeoutMs,
+      25,
+    );
+  }
+
+  identityHeader(principal: Principal | null, secret = this.secret): Record<string, string> {
+    return { [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, secret) };
+  }
+
+  async graphql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<GraphQLResult<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
+  }
+
+  as<T = Record<string, unknown>>(
+    principal: Principal | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) {
+    return this.graphql<T>(query, variables, this.identityHeader(principal));
+  }
+
+  async close(): Promise<void> {
+    await this.service?.close();
+    await this.bus?.disconnect();
+    await this.db?.close();
+  }
+}
+
+/** A principal as the gateway forwards it. */
+export function principalWith(
+  roles: Array<{ role: Role; scope: Partial<RoleScope> & { schoolId: string | null } }>,
+  teaching: TeachingGrant[] = [],
+  accountId: string = randomUUID(),
+): Principal {
+  return {
+    accountId,
+    username: `test.${roles[0]?.role.toLowerCase() ?? 'user'}`,
+    schoolId: roles[0]?.scope.schoolId ?? null,
+    roles: roles.map(({ role, scope }) => ({
+      role,
+      scope: { grade: null, classId: null, subjectCode: null, studentId: null, ...scope },
+    })),
+    teaching,
+  };
+}
+
+/** The teacher assigned to these subjects of this class in the school year. */
+export function teacherOf(cls: TestClass, ...subjectCodes: string[]): Principal {
+  return principalWith(
+    [{ role: 'SUBJECT_TEACHER', scope: { schoolId: cls.schoolId } }],
+    subjectCodes.map((subjectCode) => ({
+      schoolId: cls.schoolId,
+      classId: cls.classId,
+      subjectCode,
+      schoolYear: SCHOOL_YEAR,
+    })),
+  );
+}
+
+export function homeroomTeacherOf(cls: TestClass): Principal {
+  return principalWith([
+    { role: 'HOMEROOM_TEACHER', scope: { schoolId: cls.schoolId, classId: cls.classId } },
+  ]);
+}
+
+export function schoolRole(role: Role, schoolId: string | null): Principal {
+  return principalWith([{ role, scope: { schoolId } }]);
+}
+
+export function parentOf(schoolId: string, studentId: string): Principal {
+  return principalWith([{ role: 'PARENT', scope: { schoolId, studentId } }]);
+}
