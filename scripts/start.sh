@@ -65,8 +65,13 @@ start_service() { # start_service <name> <entry> <readiness url>
 
 start_service identity services/identity/dist/index.js "http://127.0.0.1:$IDENTITY_PORT/readyz"
 start_service students services/students/dist/index.js "http://127.0.0.1:${STUDENTS_PORT:-4002}/readyz"
+start_service academics services/academics/dist/index.js "http://127.0.0.1:${ACADEMICS_PORT:-4003}/readyz"
 start_service conduct services/conduct/dist/index.js "http://127.0.0.1:${CONDUCT_PORT:-4004}/readyz"
 start_service gateway gateway/dist/index.js "http://127.0.0.1:$GATEWAY_PORT/readyz"
+
+say "loading the demo school year through the gateway (first start only: classes, students, marks, conduct)"
+npx tsx scripts/demo/seed-demo.ts "$CREDENTIALS" "http://127.0.0.1:$GATEWAY_PORT/graphql" >>"$STATE/logs/seed.log" 2>&1 ||
+  { say "loading the demo school year failed; see $STATE/logs/seed.log"; exit 1; }
 
 node scripts/print-welcome.js "$CREDENTIALS" "http://localhost:$GATEWAY_PORT/graphql"
 say "logs: $STATE/logs. Press Ctrl-C to stop."

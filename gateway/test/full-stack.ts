@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { classCreated, createEvent, STUDENTS_SOURCE, SYSTEM_ACTOR } from '@hocbaso/events';
 import { KafkaEventBus } from '@hocbaso/service-kit';
 import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import { academicsConfigSchema } from '../../services/academics/src/env';
+import { createAcademicsService, type AcademicsService } from '../../services/academics/src/server';
 import { conductConfigSchema } from '../../services/conduct/src/env';
 import { createConductService, type ConductService } from '../../services/conduct/src/server';
 import { studentsConfigSchema } from '../../services/students/src/env';
@@ -11,11 +13,12 @@ import { createGatewayServer } from '../src/server';
 import { TestStack } from './stack';
 
 /**
- * Every subgraph in this process behind one gateway: identity, students and conduct, each with
+ * Every subgraph in this process behind one gateway: identity, students, academics and conduct, each with
  * its own database, talking over HTTP and Kafka exactly as in production.
  */
 export class FullStack extends TestStack {
   students!: StudentsService;
+  academics!: AcademicsService;
   conduct!: ConductService;
   private readonly urls: Record<string, string> = {};
 
@@ -47,6 +50,17 @@ export class FullStack extends TestStack {
       testLogger('students'),
     );
     this.urls.students = `http://127.0.0.1:${await this.students.listen()}/graphql`;
+    this.academics = await createAcademicsService(
+      academicsConfigSchema.parse({
+        ...this.common(),
+        ACADEMICS_PORT: '0',
+        ACADEMICS_DB_NAME: uniqueDbName('academics'),
+        ACADEMICS_CONSUMER_GROUP: uniqueId('academics-e2e'),
+        ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
+      }),
+      testLogger('academics'),
+    );
+    this.urls.academics = `http://127.0.0.1:${await this.academics.listen()}/graphql`;
     this.conduct = await createConductService(
       conductConfigSchema.parse({
         ...this.common(),
@@ -58,11 +72,14 @@ export class FullStack extends TestStack {
       testLogger('conduct'),
     );
     this.urls.conduct = `http://127.0.0.1:${await this.conduct.listen()}/graphql`;
-    await this.untilConductListens();
+    await this.untilConsumersListen();
   }
 
-  /** A group that starts at the latest offsets misses what comes before its assignment: wait for it. */
-  private async untilConductListens(): Promise<void> {
+  /**
+   * Groups that start at the latest offsets miss what comes before their assignment: announce
+   * marker classes until both read models have one.
+   */
+  private async untilConsumersListen(): Promise<void> {
     const bus = new KafkaEventBus({
       clientId: uniqueId('e2e'),
       brokers: infra().kafkaBrokers,
@@ -93,7 +110,7 @@ export class FullStack extends TestStack {
         ).catch(() => false);
         if (seen) return;
       }
-      throw new Error('conduct did not start consuming');
+      throw new Error('academics and conduct did not start consuming');
     } finally {
       await bus.disconnect();
     }
@@ -105,6 +122,7 @@ export class FullStack extends TestStack {
       IDENTITY_BASE_URL: this.identityUrl,
       SUBGRAPH_IDENTITY_URL: `${this.identityUrl}/graphql`,
       SUBGRAPH_STUDENTS_URL: this.urls.students,
+      SUBGRAPH_ACADEMICS_URL: this.urls.academics,
       SUBGRAPH_CONDUCT_URL: this.urls.conduct,
       GATEWAY_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -115,7 +133,12 @@ export class FullStack extends TestStack {
 
   override async stop(): Promise<void> {
     await this.gateway?.close();
-    await Promise.all([this.students?.close(), this.conduct?.close(), this.identity?.close()]);
+    await Promise.all([
+      this.students?.close(),
+      this.academics?.close(),
+      this.conduct?.close(),
+      this.identity?.close(),
+    ]);
   }
 }
 

@@ -37,6 +37,21 @@ describe('gateway policies', () => {
     expect(evaluatePolicy('student.personal', context(['DEPARTMENT_ANALYST']))).toBe(false);
   });
 
+  it('shows results to teachers, the board, inspectors and the family, not to analysts or admins', () => {
+    for (const role of [
+      'SUBJECT_TEACHER',
+      'HOMEROOM_TEACHER',
+      'PRINCIPAL',
+      'INSPECTOR',
+      'PARENT',
+      'STUDENT',
+    ]) {
+      expect(evaluatePolicy('academics.results.read', context([role]))).toBe(true);
+    }
+    expect(evaluatePolicy('academics.results.read', context(['DEPARTMENT_ANALYST']))).toBe(false);
+    expect(evaluatePolicy('academics.results.read', context(['SYSTEM_ADMIN']))).toBe(false);
+  });
+
   it('denies a policy nobody defined', () => {
     expect(evaluatePolicy('no.such.policy', context(['PRINCIPAL', 'SYSTEM_ADMIN']))).toBe(false);
   });

@@ -19,6 +19,7 @@ const service = (name: string, port: number): SubgraphDefinition => ({
 export const SUBGRAPHS: readonly SubgraphDefinition[] = [
   service('identity', 4001),
   service('students', 4002),
+  service('academics', 4003),
   service('conduct', 4004),
 ];
 

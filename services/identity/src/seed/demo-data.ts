@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role, RoleScope } from '@hocbaso/events';
 import { createAccount } from '../usecases/manage-accounts';
-import { assignTeaching, grantRole } from '../usecases/manage-roles';
+import { grantRole } from '../usecases/manage-roles';
 import { createSchool } from '../usecases/manage-schools';
 import { SYSTEM_CALLER, type IdentityDeps } from '../usecases/deps';
 
@@ -11,11 +11,32 @@ export const DEMO_SCHOOL_YEAR = '2025-2026';
 interface DemoPerson {
   username: string;
   displayName: string;
+  /** School-wide roles; class-scoped ones (homeroom, teaching) are granted once classes exist. */
   roles: Array<{ role: Role; scope?: Partial<RoleScope> }>;
-  teaching?: Array<{ classId: string; subjectCode: string }>;
+  /** The subject this teacher teaches in every demo class. */
+  subjectCode?: string;
+  /** The demo class this teacher is homeroom teacher of (by name). */
+  homeroomOf?: string;
 }
 
-/** The demo school's staff, as the regulation describes them (principal signs grade 10, VPs 11 and 12). */
+const teacher = (
+  username: string,
+  displayName: string,
+  subjectCode: string,
+  homeroomOf?: string,
+): DemoPerson => ({
+  username,
+  displayName,
+  roles: [{ role: 'SUBJECT_TEACHER' }],
+  subjectCode,
+  homeroomOf,
+});
+
+/**
+ * The demo school's staff, as the regulation describes them: the principal signs grade 10, one
+ * vice principal grade 11, another grade 12; one teacher per subject of the demo timetable (the
+ * compulsory subjects and four electives), six of them also homeroom teachers.
+ */
 export const DEMO_STAFF: DemoPerson[] = [
   { username: 'admin.demo', displayName: 'Trần Quản Trị', roles: [{ role: 'SYSTEM_ADMIN' }] },
   {
@@ -34,28 +55,29 @@ export const DEMO_STAFF: DemoPerson[] = [
     roles: [{ role: 'VICE_PRINCIPAL', scope: { grade: 12 } }],
   },
   { username: 'giaovu.demo', displayName: 'Hoàng Thị Giáo Vụ', roles: [{ role: 'ACADEMIC_STAFF' }] },
-  {
-    username: 'gvcn.10a1.demo',
-    displayName: 'Đỗ Thị Chủ Nhiệm',
-    roles: [{ role: 'HOMEROOM_TEACHER', scope: { classId: '10A1', grade: 10 } }, { role: 'SUBJECT_TEACHER' }],
-    teaching: [{ classId: '10A1', subjectCode: 'NGU_VAN' }],
-  },
-  {
-    username: 'gv.toan.demo',
-    displayName: 'Vũ Văn Toán',
-    roles: [{ role: 'SUBJECT_TEACHER' }],
-    teaching: [
-      { classId: '10A1', subjectCode: 'TOAN' },
-      { classId: '11A1', subjectCode: 'TOAN' },
-    ],
-  },
+  teacher('gv.van.demo', 'Đỗ Thị Ngữ Văn', 'NGU_VAN', '10A1'),
+  teacher('gv.toan.demo', 'Vũ Văn Toán', 'TOAN', '10A2'),
+  teacher('gv.anh.demo', 'Ngô Thị Anh', 'NGOAI_NGU_1', '11A1'),
+  teacher('gv.su.demo', 'Bùi Văn Sử', 'LICH_SU', '11A2'),
+  teacher('gv.ly.demo', 'Đặng Quốc Lý', 'VAT_LI', '12A1'),
+  teacher('gv.hoa.demo', 'Phan Thị Hoá', 'HOA_HOC', '12A2'),
+  teacher('gv.tin.demo', 'Dương Minh Tin', 'TIN_HOC'),
+  teacher('gv.dia.demo', 'Lý Thị Địa', 'DIA_LI'),
+  teacher('gv.qp.demo', 'Hồ Văn Quốc Phòng', 'GDQP_AN'),
+  teacher('gv.theduc.demo', 'Huỳnh Văn Thể', 'GD_THE_CHAT'),
+  teacher('gv.trainghiem.demo', 'Võ Thị Trải Nghiệm', 'HD_TRAI_NGHIEM_HUONG_NGHIEP'),
+  teacher('gv.diaphuong.demo', 'Trần Thị Địa Phương', 'GD_DIA_PHUONG'),
 ];
 
 export interface DemoCredential {
+  accountId: string;
+  schoolId: string;
   username: string;
   password: string;
   displayName: string;
   roles: string;
+  subjectCode?: string;
+  homeroomOf?: string;
 }
 
 /** Creates the demo school and staff once; returns their (newly generated) passwords, or [] if present. */
@@ -79,18 +101,18 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
         scope: { schoolId: school._id, ...grant.scope },
       });
     }
-    for (const teaching of person.teaching ?? []) {
-      await assignTeaching(deps, SYSTEM_CALLER, {
-        accountId: account._id,
-        ...teaching,
-        schoolYear: DEMO_SCHOOL_YEAR,
-      });
-    }
     credentials.push({
+      accountId: account._id,
+      schoolId: school._id,
+      subjectCode: person.subjectCode,
+      homeroomOf: person.homeroomOf,
       username: person.username,
       password,
       displayName: person.displayName,
-      roles: person.roles.map((r) => r.role).join(', '),
+      roles: [
+        ...person.roles.map((r) => r.role),
+        ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
+      ].join(', '),
     });
   }
   return credentials;

@@ -1,0 +1,237 @@
+/**
+ * Loads the demo school year through the gateway, as its people would: the academic staff opens
+ * the classes and admits the students, the administrator grants homeroom and teaching
+ * assignments, each teacher records their gradebooks, each homeroom teacher the conduct and
+ * absences. Idempotent: a school that already has classes this year is left alone.
+ *
+ * Usage: tsx scripts/demo/seed-demo.ts <demo-credentials.json> <gateway url>
+ */
+import { readFileSync } from 'node:fs';
+import { demoSchoolYear } from '../../services/students/src/seed/demo-data';
+import { absencesOf, conductOf, gradebookRows } from './marks';
+
+const SCHOOL_YEAR = '2025-2026';
+
+interface Credential {
+  accountId: string;
+  schoolId: string;
+  username: string;
+  password: string;
+  subjectCode?: string;
+  homeroomOf?: string;
+}
+
+const [credentialsFile, gatewayUrl] = process.argv.slice(2) as [string, string];
+const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Credential[];
+const byUsername = (name: string) => credentials.find((c) => c.username === name)!;
+
+async function gql<T>(
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as {
+    data?: T;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+  if (body.errors?.length) {
+    const error = new Error(
+      body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '),
+    ) as Error & { codes: string[] };
+    error.codes = body.errors.map((e) => e.extensions?.code ?? '');
+    throw error;
+  }
+  return body.data as T;
+}
+
+const tokens = new Map<string, string>();
+async function tokenOf(credential: Credential): Promise<string> {
+  const cached = tokens.get(credential.username);
+  if (cached) return cached;
+  const { login } = await gql<{ login: { accessToken: string } }>(
+    null,
+    `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`,
+    {
+      i: { username: credential.username, password: credential.password },
+    },
+  );
+  tokens.set(credential.username, login.accessToken);
+  return login.accessToken;
+}
+
+/** Other services learn the roster from events: retry while they have not caught up. */
+async function retrying<T>(work: () => Promise<T>, attempts = 60): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+function schoolDays(count: number): Array<{ date: string; session: 'MORNING' | 'AFTERNOON' }> {
+  const days: Array<{ date: string; session: 'MORNING' | 'AFTERNOON' }> = [];
+  const day = new Date('2025-09-08T00:00:00Z');
+  while (days.length < count) {
+    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) {
+      days.push({ date: day.toISOString().slice(0, 10), session: 'MORNING' });
+      if (days.length < count) days.push({ date: day.toISOString().slice(0, 10), session: 'AFTERNOON' });
+    }
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  return days;
+}
+
+async function main() {
+  const admin = byUsername('admin.demo');
+  const staff = byUsername('giaovu.demo');
+  const schoolId = admin.schoolId;
+  const staffToken = await tokenOf(staff);
+  const adminToken = await tokenOf(admin);
+
+  const existing = await gql<{ classes: unknown[] }>(
+    staffToken,
+    `query($s: ID, $y: String!) { classes(schoolId: $s, schoolYear: $y) { id } }`,
+    {
+      s: schoolId,
+      y: SCHOOL_YEAR,
+    },
+  );
+  if (existing.classes.length > 0) {
+    process.stdout.write('demo school year already loaded\n');
+    return;
+  }
+
+  const teachers = credentials.filter((c) => c.subjectCode);
+  const classes: Array<{
+    id: string;
+    name: string;
+    grade: number;
+    students: Array<{ id: string; index: number }>;
+  }> = [];
+  for (const demoClass of demoSchoolYear(schoolId, SCHOOL_YEAR)) {
+    const homeroom = teachers.find((t) => t.homeroomOf === demoClass.name);
+    const { createClass } = await gql<{ createClass: { id: string } }>(
+      staffToken,
+      `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
+      {
+        i: {
+          schoolId,
+          schoolYear: SCHOOL_YEAR,
+          grade: demoClass.grade,
+          name: demoClass.name,
+          homeroomTeacherId: homeroom?.accountId ?? null,
+        },
+      },
+    );
+    const students: Array<{ id: string; index: number }> = [];
+    for (const [index, person] of demoClass.students.entries()) {
+      const { admitStudent } = await gql<{ admitStudent: { id: string } }>(
+        staffToken,
+        `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
+        {
+          i: { ...person, classId: createClass.id },
+        },
+      );
+      students.push({ id: admitStudent.id, index });
+    }
+    classes.push({ id: createClass.id, name: demoClass.name, grade: demoClass.grade, students });
+    if (homeroom) {
+      await gql(adminToken, `mutation($i: GrantRoleInput!) { grantRole(input: $i) { id } }`, {
+        i: {
+          accountId: homeroom.accountId,
+          role: 'HOMEROOM_TEACHER',
+          scope: { schoolId, classId: createClass.id, grade: demoClass.grade },
+        },
+      });
+    }
+    for (const teacher of teachers) {
+      await gql(adminToken, `mutation($i: AssignTeachingInput!) { assignTeaching(input: $i) { id } }`, {
+        i: {
+          accountId: teacher.accountId,
+          classId: createClass.id,
+          subjectCode: teacher.subjectCode,
+          schoolYear: SCHOOL_YEAR,
+        },
+      });
+    }
+    process.stdout.write(`class ${demoClass.name}: ${students.length} students\n`);
+  }
+
+  // Each teacher records both terms of their subject in every class.
+  for (const teacher of teachers) {
+    const token = await tokenOf(teacher);
+    for (const schoolClass of classes) {
+      for (const term of [1, 2] as const) {
+        await retrying(async () => {
+          const { recordGradebook } = await gql<{
+            recordGradebook: { ok: boolean; errors: Array<{ message: string }> };
+          }>(
+            token,
+            `mutation($i: RecordGradebookInput!) { recordGradebook(input: $i) { ok errors { message } } }`,
+            {
+              i: {
+                classId: schoolClass.id,
+                subjectCode: teacher.subjectCode,
+                schoolYear: SCHOOL_YEAR,
+                term: `TERM_${term}`,
+                rows: gradebookRows(teacher.subjectCode!, term, schoolClass.students),
+              },
+            },
+          );
+          if (!recordGradebook.ok) throw new Error(recordGradebook.errors.map((e) => e.message).join('; '));
+        });
+      }
+    }
+    process.stdout.write(`gradebooks of ${teacher.subjectCode} recorded\n`);
+  }
+
+  // Each homeroom teacher records conduct and absences.
+  for (const schoolClass of classes) {
+    const homeroom = teachers.find((t) => t.homeroomOf === schoolClass.name);
+    if (!homeroom) continue;
+    const token = await tokenOf(homeroom);
+    for (const student of schoolClass.students) {
+      for (const term of [1, 2] as const) {
+        await retrying(() =>
+          gql(token, `mutation($i: RecordConductInput!) { recordConduct(input: $i) { term1 } }`, {
+            i: {
+              studentId: student.id,
+              schoolYear: SCHOOL_YEAR,
+              period: `TERM_${term}`,
+              level: conductOf(student.index, term),
+            },
+          }),
+        );
+      }
+      for (const [n, absence] of schoolDays(absencesOf(student.index)).entries()) {
+        await gql(
+          token,
+          `mutation($i: RecordAbsenceInput!) { recordAbsence(input: $i) { absences { total } } }`,
+          {
+            i: {
+              studentId: student.id,
+              schoolYear: SCHOOL_YEAR,
+              ...absence,
+              excused: n % 2 === 0,
+              reason: n % 2 === 0 ? 'Ốm, có giấy phép' : null,
+            },
+          },
+        );
+      }
+    }
+    process.stdout.write(`conduct of ${schoolClass.name} recorded\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`demo data failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
