@@ -10,6 +10,8 @@ build_all
 started_infra=false
 deploy/local/infra.sh status >/dev/null 2>&1 || started_infra=true
 deploy/local/infra.sh start
+# The store to stop is the one chosen before the addresses are exported.
+USER_MONGODB_URI="${MONGODB_URI:-}"
 eval "$(deploy/local/infra.sh env)"
 
 STATE="${HOCBASO_LOCAL_DIR:-$ROOT/.local}"
@@ -42,7 +44,7 @@ stop_all() {
   say "stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$started_infra" = true ]; then deploy/local/infra.sh stop || true; fi
+  if [ "$started_infra" = true ]; then MONGODB_URI="$USER_MONGODB_URI" deploy/local/infra.sh stop || true; fi
   exit 0
 }
 trap stop_all INT TERM EXIT

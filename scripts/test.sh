@@ -17,10 +17,12 @@ if ! deploy/local/infra.sh status >/dev/null 2>&1; then
   started_infra=true
 fi
 cleanup() {
-  if [ "$started_infra" = true ] && [ -z "${KEEP_INFRA:-}" ]; then deploy/local/infra.sh stop || true; fi
+  if [ "$started_infra" = true ] && [ -z "${KEEP_INFRA:-}" ]; then MONGODB_URI="$USER_MONGODB_URI" deploy/local/infra.sh stop || true; fi
 }
 trap cleanup EXIT
 deploy/local/infra.sh start
+# The store to stop is the one chosen before the addresses are exported.
+USER_MONGODB_URI="${MONGODB_URI:-}"
 eval "$(deploy/local/infra.sh env)"
 
 say "running the tests"

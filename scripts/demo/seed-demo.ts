@@ -64,8 +64,8 @@ async function tokenOf(credential: Credential): Promise<string> {
   return login.accessToken;
 }
 
-/** Other services learn the roster from events: retry while they have not caught up. */
-async function retrying<T>(work: () => Promise<T>, attempts = 60): Promise<T> {
+/** Other services learn the roster from events: retry (up to five minutes) while they catch up. */
+async function retrying<T>(work: () => Promise<T>, attempts = 600): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -96,18 +96,14 @@ async function main() {
   const staffToken = await tokenOf(staff);
   const adminToken = await tokenOf(admin);
 
-  const existing = await gql<{ classes: unknown[] }>(
+  // Re-running is safe: existing classes and students are reused; every later step is idempotent.
+  const existing = await gql<{
+    classes: Array<{ id: string; name: string; students: Array<{ id: string; personalId: string | null }> }>;
+  }>(
     staffToken,
-    `query($s: ID, $y: String!) { classes(schoolId: $s, schoolYear: $y) { id } }`,
-    {
-      s: schoolId,
-      y: SCHOOL_YEAR,
-    },
+    `query($s: ID, $y: String!) { classes(schoolId: $s, schoolYear: $y) { id name students { id personalId } } }`,
+    { s: schoolId, y: SCHOOL_YEAR },
   );
-  if (existing.classes.length > 0) {
-    process.stdout.write('demo school year already loaded\n');
-    return;
-  }
 
   const teachers = credentials.filter((c) => c.subjectCode);
   const classes: Array<{
@@ -118,37 +114,47 @@ async function main() {
   }> = [];
   for (const demoClass of demoSchoolYear(schoolId, SCHOOL_YEAR)) {
     const homeroom = teachers.find((t) => t.homeroomOf === demoClass.name);
-    const { createClass } = await gql<{ createClass: { id: string } }>(
-      staffToken,
-      `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
-      {
-        i: {
-          schoolId,
-          schoolYear: SCHOOL_YEAR,
-          grade: demoClass.grade,
-          name: demoClass.name,
-          homeroomTeacherId: homeroom?.accountId ?? null,
-        },
-      },
-    );
+    const found = existing.classes.find((c) => c.name === demoClass.name);
+    const classId =
+      found?.id ??
+      (
+        await gql<{ createClass: { id: string } }>(
+          staffToken,
+          `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
+          {
+            i: {
+              schoolId,
+              schoolYear: SCHOOL_YEAR,
+              grade: demoClass.grade,
+              name: demoClass.name,
+              homeroomTeacherId: homeroom?.accountId ?? null,
+            },
+          },
+        )
+      ).createClass.id;
+    const admitted = new Map((found?.students ?? []).map((s) => [s.personalId, s.id]));
     const students: Array<{ id: string; index: number }> = [];
     for (const [index, person] of demoClass.students.entries()) {
-      const { admitStudent } = await gql<{ admitStudent: { id: string } }>(
-        staffToken,
-        `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
-        {
-          i: { ...person, classId: createClass.id },
-        },
-      );
-      students.push({ id: admitStudent.id, index });
+      const id =
+        admitted.get(person.personalId) ??
+        (
+          await gql<{ admitStudent: { id: string } }>(
+            staffToken,
+            `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
+            {
+              i: { ...person, classId },
+            },
+          )
+        ).admitStudent.id;
+      students.push({ id, index });
     }
-    classes.push({ id: createClass.id, name: demoClass.name, grade: demoClass.grade, students });
+    classes.push({ id: classId, name: demoClass.name, grade: demoClass.grade, students });
     if (homeroom) {
       await gql(adminToken, `mutation($i: GrantRoleInput!) { grantRole(input: $i) { id } }`, {
         i: {
           accountId: homeroom.accountId,
           role: 'HOMEROOM_TEACHER',
-          scope: { schoolId, classId: createClass.id, grade: demoClass.grade },
+          scope: { schoolId, classId, grade: demoClass.grade },
         },
       });
     }
@@ -156,7 +162,7 @@ async function main() {
       await gql(adminToken, `mutation($i: AssignTeachingInput!) { assignTeaching(input: $i) { id } }`, {
         i: {
           accountId: teacher.accountId,
-          classId: createClass.id,
+          classId,
           subjectCode: teacher.subjectCode,
           schoolYear: SCHOOL_YEAR,
         },
@@ -224,7 +230,10 @@ async function main() {
               reason: n % 2 === 0 ? 'Ốm, có giấy phép' : null,
             },
           },
-        );
+        ).catch((error: Error & { codes?: string[] }) => {
+          // Already recorded by an earlier run.
+          if (!error.codes?.includes('CONFLICT')) throw error;
+        });
       }
     }
     process.stdout.write(`conduct of ${schoolClass.name} recorded\n`);

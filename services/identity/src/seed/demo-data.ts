@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Role, RoleScope } from '@hocbaso/events';
-import { createAccount } from '../usecases/manage-accounts';
+import { createAccount, resetPassword } from '../usecases/manage-accounts';
 import { grantRole } from '../usecases/manage-roles';
 import { createSchool } from '../usecases/manage-schools';
 import { SYSTEM_CALLER, type IdentityDeps } from '../usecases/deps';
@@ -113,6 +113,31 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
         ...person.roles.map((r) => r.role),
         ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
       ].join(', '),
+    });
+  }
+  return credentials;
+}
+
+/**
+ * When the demo data exists but its passwords were lost (the credentials file was deleted), sets
+ * new generated passwords for the demo staff and returns them.
+ */
+export async function resetDemoPasswords(deps: IdentityDeps): Promise<DemoCredential[]> {
+  const credentials: DemoCredential[] = [];
+  for (const person of DEMO_STAFF) {
+    const account = await deps.accounts.findByUsername(person.username);
+    if (!account || !account.schoolId) continue;
+    const password = `Demo-${randomBytes(6).toString('base64url')}9`;
+    await resetPassword(deps, SYSTEM_CALLER, { accountId: account._id, newPassword: password });
+    credentials.push({
+      accountId: account._id,
+      schoolId: account.schoolId,
+      subjectCode: person.subjectCode,
+      homeroomOf: person.homeroomOf,
+      username: person.username,
+      password,
+      displayName: person.displayName,
+      roles: [...person.roles.map((r) => r.role), ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : [])].join(', '),
     });
   }
   return credentials;

@@ -2,19 +2,21 @@
  * `npm run seed:demo -w @hocbaso/identity`: loads the demo school and staff into the identity
  * database (once) and writes their generated passwords to the file named by DEMO_CREDENTIALS_FILE.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createLogger } from '@hocbaso/service-kit';
 import { readIdentityConfig, readSeedOutputPath } from '../env';
 import { createIdentityService } from '../server';
-import { seedDemoData } from './demo-data';
+import { resetDemoPasswords, seedDemoData } from './demo-data';
 
 async function main() {
   const config = readIdentityConfig();
   const logger = createLogger({ service: 'identity-seed', level: config.LOG_LEVEL });
   const service = await createIdentityService(config, logger);
   try {
-    const credentials = await seedDemoData(service.deps);
     const output = readSeedOutputPath();
+    let credentials = await seedDemoData(service.deps);
+    // Present, but the passwords file is gone: give the demo staff new passwords.
+    if (credentials.length === 0 && output && !existsSync(output)) credentials = await resetDemoPasswords(service.deps);
     if (credentials.length > 0 && output) {
       writeFileSync(output, JSON.stringify(credentials, null, 2), { mode: 0o600 });
       logger.info({ accounts: credentials.length }, 'demo data loaded');
