@@ -82,10 +82,13 @@ export interface DemoCredential {
 
 /** Creates the demo school and staff once; returns their (newly generated) passwords, or [] if present. */
 export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]> {
-  if (await deps.schools.findByCode(DEMO_SCHOOL.code)) return [];
-  const school = await createSchool(deps, SYSTEM_CALLER, DEMO_SCHOOL);
+  const school =
+    (await deps.schools.findByCode(DEMO_SCHOOL.code)) ??
+    (await createSchool(deps, SYSTEM_CALLER, DEMO_SCHOOL));
   const credentials: DemoCredential[] = [];
   for (const person of DEMO_STAFF) {
+    // Accounts already there keep their password (see resetDemoPasswords).
+    if (await deps.accounts.findByUsername(person.username)) continue;
     // Generated per installation: demo passwords are never committed or shared between machines.
     const password = `Demo-${randomBytes(6).toString('base64url')}9`;
     const account = await createAccount(deps, SYSTEM_CALLER, {
@@ -137,7 +140,10 @@ export async function resetDemoPasswords(deps: IdentityDeps): Promise<DemoCreden
       username: person.username,
       password,
       displayName: person.displayName,
-      roles: [...person.roles.map((r) => r.role), ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : [])].join(', '),
+      roles: [
+        ...person.roles.map((r) => r.role),
+        ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
+      ].join(', '),
     });
   }
   return credentials;

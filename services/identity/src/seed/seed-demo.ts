@@ -14,9 +14,11 @@ async function main() {
   const service = await createIdentityService(config, logger);
   try {
     const output = readSeedOutputPath();
+    const hadPasswords = !!output && existsSync(output);
     let credentials = await seedDemoData(service.deps);
-    // Present, but the passwords file is gone: give the demo staff new passwords.
-    if (credentials.length === 0 && output && !existsSync(output)) credentials = await resetDemoPasswords(service.deps);
+    // Accounts whose passwords are not in the file (it was deleted, or the staff list grew): new ones for all.
+    if (output && (!hadPasswords || credentials.length > 0))
+      credentials = await resetDemoPasswords(service.deps);
     if (credentials.length > 0 && output) {
       writeFileSync(output, JSON.stringify(credentials, null, 2), { mode: 0o600 });
       logger.info({ accounts: credentials.length }, 'demo data loaded');
