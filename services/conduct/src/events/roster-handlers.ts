@@ -58,7 +58,6 @@ export function conductEventHandlers(deps: ConductDeps): Record<string, EventHan
     [subjectResultRecorded.type]: async (event) => {
       const e = event.data as EventData<typeof subjectResultRecorded>;
       await deps.repository.saveSubjectResult({
-        _id: `${e.studentId}:${e.schoolYear}:${e.subjectCode}`,
         studentId: e.studentId,
         schoolYear: e.schoolYear,
         subjectCode: e.subjectCode,

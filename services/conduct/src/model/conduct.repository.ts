@@ -9,9 +9,10 @@ import type { UpdateQuery } from 'mongoose';
 import { conductRecordId, type ConductRecordDocument, type ConductRecordModel } from './conduct-record.model';
 import type {
   KnownClassDocument,
-  KnownSubjectResultDocument,
+  KnownSubjectResult,
   MembershipDocument,
   ReadModels,
+  StudentResultsDocument,
 } from './read-model.model';
 
 /**
@@ -122,12 +123,18 @@ export class ConductRepository {
     );
   }
 
-  subjectResults(studentId: string, schoolYear: string): Promise<KnownSubjectResultDocument[]> {
-    return this.readModel.subjectResults
-      .find({ studentId, schoolYear })
-      .sort({ subjectCode: 1 })
-      .lean<KnownSubjectResultDocument[]>()
+  /** The student's subject year results, by subject code order. */
+  async subjectResults(
+    studentId: string,
+    schoolYear: string,
+  ): Promise<Array<KnownSubjectResult & { subjectCode: string }>> {
+    const document = await this.readModel.studentResults
+      .findById(`${studentId}:${schoolYear}`)
+      .lean<StudentResultsDocument>()
       .exec();
+    return Object.entries(document?.subjects ?? {})
+      .map(([subjectCode, result]) => ({ subjectCode, ...result }))
+      .sort((a, b) => a.subjectCode.localeCompare(b.subjectCode));
   }
 
   async saveClass(value: KnownClassDocument): Promise<void> {
@@ -152,7 +159,17 @@ export class ConductRepository {
     await this.readModel.memberships.updateMany({ studentId }, { $set: { fullName } }).exec();
   }
 
-  async saveSubjectResult(value: KnownSubjectResultDocument): Promise<void> {
-    await this.readModel.subjectResults.replaceOne({ _id: value._id }, value, { upsert: true }).exec();
+  /** Only the consumer writes this document, one event of a student at a time (one key, one partition). */
+  async saveSubjectResult(
+    value: KnownSubjectResult & { studentId: string; schoolYear: string; subjectCode: string },
+  ): Promise<void> {
+    const { studentId, schoolYear, subjectCode, ...result } = value;
+    await this.readModel.studentResults
+      .updateOne(
+        { _id: `${studentId}:${schoolYear}` },
+        { $set: { studentId, schoolYear, [`subjects.${subjectCode}`]: result } },
+        { upsert: true },
+      )
+      .exec();
   }
 }

@@ -24,14 +24,23 @@ export interface MembershipDocument {
   fullName: string;
 }
 
-export interface KnownSubjectResultDocument {
-  _id: string; // `${studentId}:${schoolYear}:${subjectCode}`
-  studentId: string;
-  schoolYear: string;
-  subjectCode: string;
+/** One subject's year result, as academics last published it. */
+export interface KnownSubjectResult {
   kind: 'SCORE' | 'COMMENT';
   year: { average: number | null; result: Pass | null };
   reassessment: { average: number | null; result: Pass | null } | null;
+}
+
+/**
+ * A student's subject results of one school year, in one document keyed by `${studentId}:${schoolYear}`:
+ * FerretDB v1 answers look-ups by _id from its index but scans for any other filter, so the read
+ * model that every recomputation reads is shaped for _id look-ups.
+ */
+export interface StudentResultsDocument {
+  _id: string;
+  studentId: string;
+  schoolYear: string;
+  subjects: Record<string, KnownSubjectResult>;
 }
 
 const classSchema = new Schema<KnownClassDocument>(
@@ -63,25 +72,20 @@ membershipSchema.index({ classId: 1 });
 // Serves name updates: updateMany({ studentId }).
 membershipSchema.index({ studentId: 1 });
 
-const subjectResultSchema = new Schema<KnownSubjectResultDocument>(
+const studentResultsSchema = new Schema<StudentResultsDocument>(
   {
     _id: String,
     studentId: String,
     schoolYear: String,
-    subjectCode: String,
-    kind: String,
-    year: Schema.Types.Mixed,
-    reassessment: { type: Schema.Types.Mixed, default: null },
+    subjects: { type: Schema.Types.Mixed, default: {} },
   },
-  { collection: 'rm_subject_results', versionKey: false },
+  { collection: 'rm_student_results', versionKey: false, minimize: false },
 );
-// Serves the standing computation: find({ studentId, schoolYear }).
-subjectResultSchema.index({ studentId: 1, schoolYear: 1 });
 
 export interface ReadModels {
   classes: Model<KnownClassDocument>;
   memberships: Model<MembershipDocument>;
-  subjectResults: Model<KnownSubjectResultDocument>;
+  studentResults: Model<StudentResultsDocument>;
 }
 
 export function readModels(connection: Connection): ReadModels {
@@ -89,8 +93,8 @@ export function readModels(connection: Connection): ReadModels {
     classes: connection.models.KnownClass ?? connection.model<KnownClassDocument>('KnownClass', classSchema),
     memberships:
       connection.models.Membership ?? connection.model<MembershipDocument>('Membership', membershipSchema),
-    subjectResults:
-      connection.models.KnownSubjectResult ??
-      connection.model<KnownSubjectResultDocument>('KnownSubjectResult', subjectResultSchema),
+    studentResults:
+      connection.models.StudentResults ??
+      connection.model<StudentResultsDocument>('StudentResults', studentResultsSchema),
   };
 }
