@@ -49,8 +49,10 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-wait_ready() { # wait_ready <name> <url>
+wait_ready() { # wait_ready <name> <url> <pid>
   for _ in $(seq 1 150); do
+    # A service that exits (its port taken, say) must not be mistaken for another that answers there.
+    kill -0 "$3" 2>/dev/null || { say "$1 stopped while starting; see $STATE/logs/$1.log"; exit 1; }
     curl -fsS "$2" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
@@ -59,10 +61,14 @@ wait_ready() { # wait_ready <name> <url>
 }
 
 start_service() { # start_service <name> <entry> <readiness url>
+  if curl -fsS "$3" >/dev/null 2>&1; then
+    say "something already answers at $3 (an earlier npm start still running?); stop it first"
+    exit 1
+  fi
   say "starting $1"
   node "$2" >>"$STATE/logs/$1.log" 2>&1 &
   pids+=($!)
-  wait_ready "$1" "$3"
+  wait_ready "$1" "$3" "$!"
 }
 
 start_service identity services/identity/dist/index.js "http://127.0.0.1:$IDENTITY_PORT/readyz"
