@@ -162,14 +162,23 @@ describe('one record book through the gateway', () => {
     ]);
   });
 
-  it('reads a whole class with the same number of database round trips per subgraph for 10 and for 45 students', async () => {
+  it('reads a whole class (students, results, learning and conduct) with the same round trips per subgraph for 10 and for 45 students', async () => {
     const CLASS_QUERY = `query($id: ID!, $y: String!) {
-      class(id: $id) { name students { id fullName dateOfBirth conduct(schoolYear: $y) { term1 absences { total } outcome } } }
+      class(id: $id) {
+        name
+        students {
+          id fullName dateOfBirth
+          results(schoolYear: $y) { subject { code } year { average result } }
+          learningResults(schoolYear: $y) { period level }
+          conduct(schoolYear: $y) { term1 absences { total } outcome }
+        }
+      }
     }`;
     const measure = async (size: number, classIndex: number) => {
       const { classId } = await classWith(size, classIndex);
       const studentsCalls = stack.students.recordDatabaseCalls();
       const conductBefore = stack.conduct.roundTrips.count;
+      const academicsBefore = stack.academics.deps.roundTrips.value;
       const result = await stack.query<{ class: { students: unknown[] } }>(
         CLASS_QUERY,
         { id: classId, y: YEAR },
@@ -181,12 +190,17 @@ describe('one record book through the gateway', () => {
       const requestCalls = studentsCalls
         .stop()
         .filter((call) => !JSON.stringify(call.filter ?? {}).includes('_outbox'));
-      return { students: requestCalls.length, conduct: stack.conduct.roundTrips.count - conductBefore };
+      return {
+        students: requestCalls.length,
+        academics: stack.academics.deps.roundTrips.value - academicsBefore,
+        conduct: stack.conduct.roundTrips.count - conductBefore,
+      };
     };
     const ten = await measure(10, 1);
     const fortyFive = await measure(45, 2);
     expect(fortyFive).toEqual(ten);
     expect(ten.students).toBeLessThanOrEqual(3);
     expect(ten.conduct).toBeLessThanOrEqual(4);
+    expect(ten.academics).toBeLessThanOrEqual(6);
   });
 });

@@ -6,7 +6,13 @@ export const CONDUCT_SOURCE = 'hocbaso/conduct';
 const CONDUCT_TOPIC = 'hocbaso.conduct.record';
 
 export const levelSchema = z.enum(['TOT', 'KHA', 'DAT', 'CHUA_DAT']);
-export const yearOutcomeSchema = z.enum(['PROMOTED', 'COMPLETED', 'SUMMER_TRAINING', 'SUMMER_REASSESSMENT', 'RETAINED']);
+export const yearOutcomeSchema = z.enum([
+  'PROMOTED',
+  'COMPLETED',
+  'SUMMER_TRAINING',
+  'SUMMER_REASSESSMENT',
+  'RETAINED',
+]);
 
 const recordKey = { studentId: z.string(), schoolId: z.string(), schoolYear: schoolYearSchema };
 
@@ -41,7 +47,13 @@ export const awardGranted = defineEvent({
   type: 'vn.hocbaso.conduct.award.granted',
   topic: CONDUCT_TOPIC,
   version: 1,
-  schema: z.object({ ...recordKey, awardId: z.string(), kind: z.enum(['COMMENDATION']), title: z.string(), actor: actorSchema }),
+  schema: z.object({
+    ...recordKey,
+    awardId: z.string(),
+    kind: z.enum(['COMMENDATION']),
+    title: z.string(),
+    actor: actorSchema,
+  }),
 });
 
 export const disciplineRecorded = defineEvent({
@@ -72,7 +84,19 @@ export const outcomeConfirmed = defineEvent({
   type: 'vn.hocbaso.conduct.outcome.confirmed',
   topic: CONDUCT_TOPIC,
   version: 1,
-  schema: z.object({ ...recordKey, outcome: yearOutcomeSchema, title: z.enum(['EXCELLENT', 'GOOD']).nullable(), actor: actorSchema }),
+  schema: z.object({
+    ...recordKey,
+    outcome: yearOutcomeSchema,
+    title: z.enum(['EXCELLENT', 'GOOD']).nullable(),
+    actor: actorSchema,
+  }),
 });
 
-export const CONDUCT_EVENTS = [conductAssessed, absenceRecorded, awardGranted, disciplineRecorded, outcomeComputed, outcomeConfirmed] as const;
+export const CONDUCT_EVENTS = [
+  conductAssessed,
+  absenceRecorded,
+  awardGranted,
+  disciplineRecorded,
+  outcomeComputed,
+  outcomeConfirmed,
+] as const;
