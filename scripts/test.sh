@@ -27,4 +27,4 @@ eval "$(deploy/local/infra.sh env)"
 
 say "running the tests"
 # One worker: the fault tests stop and start the shared broker.
-npx turbo run test --concurrency=1 --output-logs=full -- "$@"
+npx turbo run test --concurrency=1 --continue --output-logs=full -- "$@"
