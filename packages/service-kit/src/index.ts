@@ -11,3 +11,4 @@ export * from './graphql-errors';
 export * from './subgraph-server';
 export * from './write-lock';
 export * from './service-runtime';
+export * from './caller';

@@ -1,12 +1,5 @@
-import {
-  ACADEMICS_SOURCE,
-  createEvent,
-  subjectResultRecorded,
-  SYSTEM_ACTOR,
-  type Actor,
-  type EventData,
-} from '@hocbaso/events';
-import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import { ACADEMICS_SOURCE, createEvent, subjectResultRecorded, type EventData } from '@hocbaso/events';
+import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
 import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
 import type { GradebookRepository } from '../model/gradebook.repository';
 import type { RosterRepository } from '../model/roster.repository';
@@ -20,22 +13,6 @@ export interface AcademicsDeps {
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;
-}
-
-/** Who acts: the caller of this request, or the system (seeding). */
-export interface Caller {
-  principal: Principal | null;
-  requestId?: string;
-}
-
-export function actorOf(caller: Caller): Actor {
-  if (!caller.principal)
-    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
-  return {
-    accountId: caller.principal.accountId,
-    kind: 'user',
-    ...(caller.requestId ? { requestId: caller.requestId } : {}),
-  };
 }
 
 type RecordedData = EventData<typeof subjectResultRecorded>;
@@ -80,3 +57,5 @@ export function subjectResultEvent(
     }),
   );
 }
+
+export { actorOf, type Caller };

@@ -1,12 +1,5 @@
-import {
-  createEvent,
-  CONDUCT_SOURCE,
-  SYSTEM_ACTOR,
-  type Actor,
-  type EventContract,
-  type EventData,
-} from '@hocbaso/events';
-import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import { createEvent, CONDUCT_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
+import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
 import type { BothFailingOutcome } from '@hocbaso/assessment';
 import type { ConductRepository } from '../model/conduct.repository';
 
@@ -15,21 +8,6 @@ export interface ConductDeps {
   now: () => Date;
   bothFailing: BothFailingOutcome;
   changed: () => void;
-}
-
-export interface Caller {
-  principal: Principal | null;
-  requestId?: string;
-}
-
-export function actorOf(caller: Caller): Actor {
-  if (!caller.principal)
-    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
-  return {
-    accountId: caller.principal.accountId,
-    kind: 'user',
-    ...(caller.requestId ? { requestId: caller.requestId } : {}),
-  };
 }
 
 /** A conduct event as an outbox entry, keyed by the student so one student's events stay in order. */
@@ -49,3 +27,5 @@ export function conductEvent<C extends EventContract>(
     }),
   );
 }
+
+export { actorOf, type Caller };

@@ -1,12 +1,5 @@
-import {
-  createEvent,
-  IDENTITY_SOURCE,
-  SYSTEM_ACTOR,
-  type Actor,
-  type EventContract,
-  type EventData,
-} from '@hocbaso/events';
-import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import { createEvent, IDENTITY_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
+import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
 import type { IdentityConfig } from '../env';
 import type { KeyStore } from '../keys/key-store';
 import type { PasswordHasher } from '../keys/password-hasher';
@@ -36,23 +29,7 @@ export interface IdentityDeps {
   changed: () => void;
 }
 
-/** Who acts: the caller of this request, or the system (bootstrap, seeding). */
-export interface Caller {
-  principal: Principal | null;
-  requestId?: string;
-}
-
 export const SYSTEM_CALLER: Caller = { principal: null };
-
-export function actorOf(caller: Caller): Actor {
-  if (!caller.principal)
-    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
-  return {
-    accountId: caller.principal.accountId,
-    kind: 'user',
-    ...(caller.requestId ? { requestId: caller.requestId } : {}),
-  };
-}
 
 /** An identity event as an outbox entry, keyed by the aggregate (account or school) it is about. */
 export function identityEvent<C extends EventContract>(
@@ -66,3 +43,5 @@ export function identityEvent<C extends EventContract>(
     createEvent(contract, { source: IDENTITY_SOURCE, subject: `${aggregate}/${key}`, key, data }),
   );
 }
+
+export { actorOf, type Caller };

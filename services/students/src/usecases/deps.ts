@@ -1,12 +1,5 @@
-import {
-  createEvent,
-  STUDENTS_SOURCE,
-  SYSTEM_ACTOR,
-  type Actor,
-  type EventContract,
-  type EventData,
-} from '@hocbaso/events';
-import { toOutboxEntry, type OutboxEntry, type Principal } from '@hocbaso/service-kit';
+import { createEvent, STUDENTS_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
+import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
 import type { ClassRepository } from '../model/class.repository';
 import type { StudentRepository } from '../model/student.repository';
 
@@ -19,23 +12,7 @@ export interface StudentsDeps {
   changed: () => void;
 }
 
-/** Who acts: the caller of this request, or the system (seeding, the yearly load). */
-export interface Caller {
-  principal: Principal | null;
-  requestId?: string;
-}
-
 export const SYSTEM_CALLER: Caller = { principal: null };
-
-export function actorOf(caller: Caller): Actor {
-  if (!caller.principal)
-    return caller.requestId ? { ...SYSTEM_ACTOR, requestId: caller.requestId } : SYSTEM_ACTOR;
-  return {
-    accountId: caller.principal.accountId,
-    kind: 'user',
-    ...(caller.requestId ? { requestId: caller.requestId } : {}),
-  };
-}
 
 /** The account that made a change, as stored in the record's own history (null: the system). */
 export function recordedBy(caller: Caller): string | null {
@@ -54,3 +31,5 @@ export function studentsEvent<C extends EventContract>(
     createEvent(contract, { source: STUDENTS_SOURCE, subject: `${aggregate}/${key}`, key, data }),
   );
 }
+
+export { actorOf, type Caller };
