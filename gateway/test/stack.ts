@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { infra, testLogger, uniqueDbName } from '@hocbaso/testkit';
+import { infra, postGraphQL, testLogger, uniqueDbName, type GraphQLResult } from '@hocbaso/testkit';
 import { identityConfigSchema, type IdentityConfig } from '../../services/identity/src/env';
 import { createIdentityService, type IdentityService } from '../../services/identity/src/server';
 import { SYSTEM_CALLER } from '../../services/identity/src/usecases/deps';
@@ -10,11 +10,7 @@ import type { Role, RoleScope } from '@hocbaso/events';
 import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
 import { createGatewayServer, type GatewayServer } from '../src/server';
 
-export interface GraphQLResponse<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
+export type GraphQLResponse<T = Record<string, unknown>> = GraphQLResult<T>;
 
 /**
  * The real stack for end-to-end tests: the identity service and the gateway in this process,
@@ -76,17 +72,10 @@ export class TestStack {
     token?: string,
     headers: Record<string, string> = {},
   ): Promise<GraphQLResponse<T>> {
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify({ query, variables }),
+    return postGraphQL<T>(this.url, query, variables, {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
     });
-    const body = (await response.json()) as GraphQLResponse<T>;
-    return { ...body, status: response.status };
   }
 
   async login(username: string, password: string) {

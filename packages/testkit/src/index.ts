@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import type { CloudEvent } from '@hocbaso/events';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
-import { createLogger, KafkaEventBus, type Logger, type Subscription } from '@hocbaso/service-kit';
+import {
+  createLogger,
+  IDENTITY_HEADER,
+  KafkaEventBus,
+  signForwardedIdentity,
+  type Logger,
+  type Principal,
+  type Subscription,
+} from '@hocbaso/service-kit';
 
 /** Where the local infrastructure runs; `npm test` starts it and exports these. */
 export function infra() {
@@ -175,4 +183,30 @@ export async function deleteTopics(topics: string[]): Promise<void> {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+/** The header the gateway sends a subgraph: who is calling, signed with the shared secret (or another one). */
+export function forwardedIdentityHeader(principal: Principal | null, secret: string): Record<string, string> {
+  return { [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, secret) };
+}
+
+/** POSTs one GraphQL operation and returns its body with the HTTP status. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
 }

@@ -12,26 +12,25 @@ import {
   type EventContract,
   type EventData,
 } from '@hocbaso/events';
-import {
-  IDENTITY_HEADER,
-  KafkaEventBus,
-  signForwardedIdentity,
-  type Principal,
-  type TeachingGrant,
-} from '@hocbaso/service-kit';
+import { KafkaEventBus, type Principal, type TeachingGrant } from '@hocbaso/service-kit';
 import type { Role, RoleScope } from '@hocbaso/events';
-import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import {
+  eventually,
+  infra,
+  testLogger,
+  uniqueDbName,
+  uniqueId,
+  forwardedIdentityHeader,
+  postGraphQL,
+  type GraphQLResult,
+} from '@hocbaso/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { academicsConfigSchema, type AcademicsConfig } from '../src/env';
 import { createAcademicsService, type AcademicsService } from '../src/server';
 
 export const SCHOOL_YEAR = '2025-2026';
 
-export interface GraphQLResult<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLResult };
 
 export interface TestClass {
   classId: string;
@@ -289,21 +288,17 @@ export class AcademicsHarness {
     );
   }
 
+  /** The header the gateway sends: who is calling, signed with the shared secret (or another one). */
   identityHeader(principal: Principal | null, secret = this.secret): Record<string, string> {
-    return { [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, secret) };
+    return forwardedIdentityHeader(principal, secret);
   }
 
-  async graphql<T = Record<string, unknown>>(
+  graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown>,
     headers: Record<string, string>,
   ): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
+    return postGraphQL<T>(`${this.url}/graphql`, query, variables, headers);
   }
 
   as<T = Record<string, unknown>>(

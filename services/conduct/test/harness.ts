@@ -10,16 +10,21 @@ import {
   type EventContract,
   type EventData,
 } from '@hocbaso/events';
-import { IDENTITY_HEADER, KafkaEventBus, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
-import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
+import { KafkaEventBus, type Principal } from '@hocbaso/service-kit';
+import {
+  eventually,
+  infra,
+  testLogger,
+  uniqueDbName,
+  uniqueId,
+  forwardedIdentityHeader,
+  postGraphQL,
+  type GraphQLResult,
+} from '@hocbaso/testkit';
 import { conductConfigSchema, type ConductConfig } from '../src/env';
 import { createConductService, type ConductService } from '../src/server';
 
-export interface GraphQLResult<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLResult };
 
 export const SCHOOL_YEAR = '2025-2026';
 
@@ -191,20 +196,17 @@ export class ConductHarness {
     };
   }
 
-  async query<T = Record<string, unknown>>(
+  query<T = Record<string, unknown>>(
     principal: Principal | null,
     query: string,
     variables: Record<string, unknown> = {},
   ): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, this.secret),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await response.json()) as GraphQLResult<T>), status: response.status };
+    return postGraphQL<T>(
+      `${this.url}/graphql`,
+      query,
+      variables,
+      forwardedIdentityHeader(principal, this.secret),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@hocbaso/events';
-import { IDENTITY_HEADER, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
-import { eventually, infra, testLogger, uniqueDbName } from '@hocbaso/testkit';
+import { type Principal } from '@hocbaso/service-kit';
+import {
+  eventually,
+  infra,
+  testLogger,
+  uniqueDbName,
+  forwardedIdentityHeader,
+  postGraphQL,
+  type GraphQLResult,
+} from '@hocbaso/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { identityConfigSchema, type IdentityConfig } from '../src/env';
 import { createIdentityService, type IdentityService } from '../src/server';
@@ -10,11 +18,7 @@ import { createAccount } from '../src/usecases/manage-accounts';
 import { grantRole } from '../src/usecases/manage-roles';
 import { createSchool } from '../src/usecases/manage-schools';
 
-export interface GraphQLResult<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLResult };
 
 /**
  * One identity service on the local FerretDB and Kafka, with its own database, listening on a
@@ -75,20 +79,15 @@ export class IdentityHarness {
 
   /** The header the gateway sends: who is calling, signed with the shared secret (or another one). */
   identityHeader(principal: Principal | null, secret = this.secret): Record<string, string> {
-    return { [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, secret) };
+    return forwardedIdentityHeader(principal, secret);
   }
 
-  async graphql<T = Record<string, unknown>>(
+  graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown>,
     headers: Record<string, string>,
   ): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
+    return postGraphQL<T>(`${this.url}/graphql`, query, variables, headers);
   }
 
   /** A subgraph call as `principal` (null: an anonymous caller the gateway let through). */

@@ -1,12 +1,15 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Role, RoleScope } from '@hocbaso/events';
+import { type Principal, type TeachingGrant } from '@hocbaso/service-kit';
 import {
-  IDENTITY_HEADER,
-  signForwardedIdentity,
-  type Principal,
-  type TeachingGrant,
-} from '@hocbaso/service-kit';
-import { eventually, infra, testLogger, uniqueDbName } from '@hocbaso/testkit';
+  eventually,
+  infra,
+  testLogger,
+  uniqueDbName,
+  forwardedIdentityHeader,
+  postGraphQL,
+  type GraphQLResult,
+} from '@hocbaso/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { formatPersonalId, type Gender } from '../src/domain/personal-id';
 import { studentsConfigSchema, type StudentsConfig } from '../src/env';
@@ -16,11 +19,7 @@ import { admitStudent, type AdmitStudentInput } from '../src/usecases/admit-stud
 import { SYSTEM_CALLER } from '../src/usecases/deps';
 import { createClass } from '../src/usecases/manage-classes';
 
-export interface GraphQLResult<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
+export type { GraphQLResult };
 
 export const SCHOOL_YEAR = '2025-2026';
 
@@ -75,21 +74,17 @@ export class StudentsHarness {
     return this.service.deps;
   }
 
+  /** The header the gateway sends: who is calling, signed with the shared secret (or another one). */
   identityHeader(principal: Principal | null, secret = this.secret): Record<string, string> {
-    return { [IDENTITY_HEADER]: signForwardedIdentity({ principal, requestId: randomUUID() }, secret) };
+    return forwardedIdentityHeader(principal, secret);
   }
 
-  async graphql<T = Record<string, unknown>>(
+  graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown>,
     headers: Record<string, string>,
   ): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
+    return postGraphQL<T>(`${this.url}/graphql`, query, variables, headers);
   }
 
   /** A subgraph call as `principal` (null: an anonymous caller the gateway let through). */
