@@ -13,9 +13,9 @@ describe('error vocabulary', () => {
   });
 
   it('carries the code in the GraphQL extensions and Vietnamese text by default', () => {
-    const error = new AppError('LOCKED');
-    expect(error.extensions.code).toBe('LOCKED');
-    expect(error.message).toBe(ERROR_CATALOGUE.LOCKED.vi);
+    const error = new AppError('RECORD_LOCKED');
+    expect(error.extensions.code).toBe('RECORD_LOCKED');
+    expect(error.message).toBe(ERROR_CATALOGUE.RECORD_LOCKED.vi);
   });
 
   it('lists each field problem', () => {

@@ -18,7 +18,6 @@ export const ERROR_CATALOGUE = {
     en: 'The input is not valid.',
   },
   CONFLICT: { vi: 'Dữ liệu đã tồn tại hoặc vừa bị người khác thay đổi.', en: 'Conflicting change.' },
-  LOCKED: { vi: 'Dữ liệu đã bị khóa, không thể chỉnh sửa.', en: 'The data is locked.' },
   INVALID_CREDENTIALS: {
     vi: 'Tên đăng nhập hoặc mật khẩu không đúng.',
     en: 'Wrong username or password.',
@@ -96,6 +95,50 @@ export const ERROR_CATALOGUE = {
   EXEMPTION_NOT_ALLOWED: {
     vi: 'Chỉ được miễn phần thực hành của môn Giáo dục thể chất hoặc Giáo dục quốc phòng và an ninh.',
     en: 'Only the practical part of physical education or defence education can be exempted.',
+  },
+  RECORD_LOCKED: {
+    vi: 'Dữ liệu này đã được ký duyệt và khóa. Muốn sửa, hãy lập đề nghị chỉnh sửa để Hiệu trưởng phê duyệt.',
+    en: 'This record is signed and locked; file a correction request to change it.',
+  },
+  SUBJECT_INCOMPLETE: {
+    vi: 'Môn học chưa nhập đủ điểm/nhận xét cho mọi học sinh của lớp, chưa thể ký.',
+    en: 'The subject is not complete for every student of the class; it cannot be signed yet.',
+  },
+  CONDUCT_INCOMPLETE: {
+    vi: 'Lớp chưa đánh giá đủ rèn luyện, kết quả cả năm của mọi học sinh, chưa thể ký.',
+    en: 'Conduct or year outcomes are not complete for every student of the class.',
+  },
+  SIGNING_ORDER: {
+    vi: 'Chưa đến lượt ký: các bước ký trước chưa hoàn thành.',
+    en: 'An earlier signature of the approval chain is missing.',
+  },
+  NOT_APPROVER: {
+    vi: 'Bạn không được phân công phê duyệt học bạ của khối lớp này.',
+    en: 'You are not the approver assigned to this grade.',
+  },
+  CERTIFICATE_MISSING: {
+    vi: 'Chưa đăng ký chứng thư số còn hiệu lực cho người ký.',
+    en: 'The signer has no registered, valid certificate.',
+  },
+  CERTIFICATE_INVALID: {
+    vi: 'Chứng thư số không hợp lệ hoặc không do tổ chức chứng thực đã đăng ký cấp.',
+    en: 'The certificate is invalid or not issued by a registered certificate authority.',
+  },
+  SIGNATURE_INVALID: {
+    vi: 'Chữ ký số không hợp lệ: nội dung đã bị thay đổi sau khi ký hoặc chứng thư không hợp lệ.',
+    en: 'The signature does not verify.',
+  },
+  SIGNING_PENDING: {
+    vi: 'Đang chờ các hệ thống quản lý dữ liệu xác nhận khóa dữ liệu; chữ ký sẽ hoàn tất sau ít giây.',
+    en: 'Waiting for the data owners to confirm the lock; the signature completes shortly.',
+  },
+  CORRECTION_STATE: {
+    vi: 'Đề nghị chỉnh sửa không ở trạng thái cho phép thao tác này.',
+    en: 'The correction request is not in a state that allows this action.',
+  },
+  AUDIT_CHAIN_BROKEN: {
+    vi: 'Nhật ký kiểm tra đã bị thay đổi hoặc mất bản ghi.',
+    en: 'The audit trail has been altered or has missing entries.',
   },
 } as const satisfies Record<string, { vi: string; en: string }>;
 

@@ -4,3 +4,4 @@ export * from './registry';
 export * from './students';
 export * from './academics';
 export * from './conduct';
+export * from './signatures';

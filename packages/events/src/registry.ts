@@ -2,6 +2,7 @@ import type { EventContract } from './envelope';
 import { ACADEMICS_EVENTS } from './academics';
 import { CONDUCT_EVENTS } from './conduct';
 import { IDENTITY_EVENTS } from './identity';
+import { SIGNATURES_EVENTS } from './signatures';
 import { STUDENTS_EVENTS } from './students';
 
 /** Every contract of the platform, by CloudEvents type. */
@@ -10,6 +11,7 @@ export const ALL_EVENTS: readonly EventContract[] = [
   ...STUDENTS_EVENTS,
   ...ACADEMICS_EVENTS,
   ...CONDUCT_EVENTS,
+  ...SIGNATURES_EVENTS,
 ];
 
 export const EVENT_REGISTRY: ReadonlyMap<string, EventContract> = new Map(ALL_EVENTS.map((c) => [c.type, c]));

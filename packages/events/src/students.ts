@@ -4,6 +4,7 @@ import { actorSchema, defineEvent } from './envelope';
 export const STUDENTS_SOURCE = 'hocbaso/students';
 const STUDENT_TOPIC = 'hocbaso.students.student';
 const CLASS_TOPIC = 'hocbaso.students.class';
+const ACCESS_TOPIC = 'hocbaso.students.access';
 
 export const STUDENT_STATUSES = [
   'STUDYING',
@@ -123,6 +124,23 @@ export const studentStatusChanged = defineEvent({
   }),
 });
 
+/**
+ * A staff member read students' personal fields (R11: reads of personal data are visible in the
+ * audit trail). One event per request and reader, naming the students and the fields read, never
+ * the values. Key: the reader's account id.
+ */
+export const studentPersonalDataRead = defineEvent({
+  type: 'vn.hocbaso.students.personal-data.read',
+  topic: ACCESS_TOPIC,
+  version: 1,
+  schema: z.object({
+    readerAccountId: z.string(),
+    studentIds: z.array(z.string()).min(1),
+    fields: z.array(z.string()).min(1),
+    actor: actorSchema,
+  }),
+});
+
 export const STUDENTS_EVENTS = [
   classCreated,
   classHomeroomTeacherChanged,
@@ -130,4 +148,5 @@ export const STUDENTS_EVENTS = [
   studentLeftClass,
   studentPersonalDataChanged,
   studentStatusChanged,
+  studentPersonalDataRead,
 ] as const;
