@@ -12,3 +12,6 @@ export * from './subgraph-server';
 export * from './write-lock';
 export * from './service-runtime';
 export * from './caller';
+export * from './scope-gate';
+export * from './record-locks';
+export * from './scalars';

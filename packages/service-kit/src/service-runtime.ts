@@ -41,6 +41,11 @@ export interface ServiceRuntime {
     topics: string[];
     handlers: Record<string, EventHandler>;
     fromBeginning?: boolean;
+    /**
+     * Where this consumer remembers the event ids it handled (default `processed_events`). Two
+     * groups reading the same events need one each, or the second would skip what the first did.
+     */
+    processedCollection?: string;
   }): Promise<Subscription>;
   /** Publishes what is pending, then closes the broker and database connections. */
   close(): Promise<void>;
@@ -90,7 +95,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
       relay.start();
       return relay;
     },
-    async consume({ groupId, topics, handlers, fromBeginning }) {
+    async consume({ groupId, topics, handlers, fromBeginning, processedCollection }) {
       let subscription: Subscription | undefined;
       let stopped = false;
       const subscribe = async () => {
@@ -101,7 +106,9 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
           groupId,
           topics,
           handlers,
-          processed: processedEvents,
+          processed: processedCollection
+            ? connection.db!.collection<{ _id: string }>(processedCollection)
+            : processedEvents,
           logger,
           fromBeginning: fromBeginning ?? true,
         });

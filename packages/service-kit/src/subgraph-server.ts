@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -38,6 +38,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   onShutdown?: () => Promise<void>;
   /** How long a shutdown waits for in-flight requests. */
   drainTimeoutMs?: number;
+  /** The service's own request hooks (e.g. logging what a request read, before the answer leaves). */
+  plugins?: ApolloServerPlugin<TContext>[];
 }
 
 export interface SubgraphServer {
@@ -67,6 +69,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       }),
       // Per-field timings are not sent to any gateway: they would only reveal internals.
       ApolloServerPluginInlineTraceDisabled(),
+      ...(options.plugins ?? []),
     ],
     includeStacktraceInErrorResponses: false,
     // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
