@@ -26,6 +26,19 @@ export const academicsConfigSchema = z.object({
    * know every class and student). Only tests turn it off, to skip other tests' history.
    */
   ACADEMICS_ROSTER_FROM_BEGINNING: env.boolean(true),
+  /**
+   * The Kafka consumer group of signatures' lock and correction requests (one per deployment;
+   * tests give each service instance its own).
+   */
+  ACADEMICS_LOCKS_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('academics-record-locks'),
+  /**
+   * Read signatures' topics from their beginning when that group is new, so that no lock request
+   * is ever missed (requests are idempotent by lock and correction id). Only tests turn it off.
+   */
+  ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
 });

@@ -1,17 +1,26 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ACADEMICS_EVENTS } from '@hocbaso/events';
+import {
+  ACADEMICS_EVENTS,
+  academicsCorrectionApplied,
+  academicsLockConfirmed,
+  ACADEMICS_SOURCE,
+} from '@hocbaso/events';
 import {
   createServiceRuntime,
   createSubgraphServer,
+  RecordLockRegistry,
+  recordLockModel,
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { AcademicsConfig } from './env';
-import { ROSTER_TOPICS, rosterHandlers } from './events';
+import { RECORD_LOCK_TOPICS, recordLockHandlers, ROSTER_TOPICS, rosterHandlers } from './events';
 import { academicsRoutes } from './http/routes';
+import { correctionRefusalModel } from './model/correction-refusal.model';
+import { CorrectionRefusalRepository } from './model/correction-refusal.repository';
 import { gradebookModel } from './model/gradebook.model';
 import { GradebookRepository } from './model/gradebook.repository';
 import { rosterClassModel, rosterStudentModel } from './model/roster.model';
@@ -50,16 +59,25 @@ export async function createAcademicsService(
     gradebooks: gradebookModel(connection),
     rosterClasses: rosterClassModel(connection),
     rosterStudents: rosterStudentModel(connection),
+    recordLocks: recordLockModel(connection),
+    correctionRefusals: correctionRefusalModel(connection),
   };
   const relay = await runtime.start({
-    outboxModels: [models.gradebooks],
-    topics: [...new Set(ACADEMICS_EVENTS.map((e) => e.topic))],
+    outboxModels: [models.gradebooks, models.recordLocks, models.correctionRefusals],
+    topics: [
+      ...new Set(
+        [...ACADEMICS_EVENTS, academicsLockConfirmed, academicsCorrectionApplied].map((e) => e.topic),
+      ),
+    ],
   });
 
   const roundTrips = new RoundTripCounter();
   const deps: AcademicsDeps = {
     gradebooks: new GradebookRepository(models.gradebooks, writeLock, roundTrips),
     roster: new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, roundTrips),
+    // One registry: its gate is what keeps a lock from being decided while a write is in flight.
+    locks: new RecordLockRegistry(models.recordLocks, writeLock, 'academics', ACADEMICS_SOURCE),
+    correctionRefusals: new CorrectionRefusalRepository(models.correctionRefusals, writeLock),
     roundTrips,
     now: () => new Date(),
     changed: () => relay.notify(),
@@ -79,6 +97,25 @@ export async function createAcademicsService(
       new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, new RoundTripCounter()),
     ),
     fromBeginning: config.ACADEMICS_ROSTER_FROM_BEGINNING,
+  });
+
+  // Signatures' lock, unlock and correction requests (from the beginning: none may be missed).
+  // Same registry as the requests (its gate orders locks and writes); repositories of its own, so
+  // its round trips are not counted with the requests'.
+  await runtime.consume({
+    groupId: config.ACADEMICS_LOCKS_CONSUMER_GROUP,
+    topics: RECORD_LOCK_TOPICS,
+    handlers: recordLockHandlers({
+      ...deps,
+      gradebooks: new GradebookRepository(models.gradebooks, writeLock, new RoundTripCounter()),
+      roster: new RosterRepository(
+        models.rosterClasses,
+        models.rosterStudents,
+        writeLock,
+        new RoundTripCounter(),
+      ),
+    }),
+    fromBeginning: config.ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING,
   });
 
   const server = await createSubgraphServer<AcademicsContext>({

@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   classCreated,
   createEvent,
+  lockReleased,
+  lockRequested,
+  SIGNATURES_SOURCE,
   STUDENTS_SOURCE,
   studentEnrolled,
   studentLeftClass,
@@ -11,6 +14,8 @@ import {
   type CloudEvent,
   type EventContract,
   type EventData,
+  type LockOwner,
+  type LockScope,
 } from '@hocbaso/events';
 import { KafkaEventBus, type Principal, type TeachingGrant } from '@hocbaso/service-kit';
 import type { Role, RoleScope } from '@hocbaso/events';
@@ -29,6 +34,9 @@ import { academicsConfigSchema, type AcademicsConfig } from '../src/env';
 import { createAcademicsService, type AcademicsService } from '../src/server';
 
 export const SCHOOL_YEAR = '2025-2026';
+
+/** The admin who applies locks and corrections in signatures. */
+export const SIGNATURES_ACTOR = { accountId: 'admin-signatures', kind: 'user' as const };
 
 export type { GraphQLResult };
 
@@ -82,6 +90,8 @@ export class AcademicsHarness {
       ACADEMICS_CONSUMER_GROUP: uniqueId(`academics-test-${prefix}`),
       // A new group reads from the end of the topics: other tests' history is not this test's roster.
       ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
+      ACADEMICS_LOCKS_CONSUMER_GROUP: uniqueId(`academics-test-locks-${prefix}`),
+      ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
@@ -95,8 +105,42 @@ export class AcademicsHarness {
       brokers: infra().kafkaBrokers,
       logger: testLogger('students-producer'),
     });
-    await harness.untilConsuming();
+    await Promise.all([harness.untilConsuming(), harness.untilConsumingLockRequests()]);
     return harness;
+  }
+
+  /**
+   * The same for the consumer of signatures' requests: a lock request naming no owner (nobody
+   * locks anything) until the service has recorded its event id as handled.
+   */
+  private async untilConsumingLockRequests(): Promise<void> {
+    await eventually(
+      async () => {
+        const probe = createEvent(lockRequested, {
+          source: SIGNATURES_SOURCE,
+          subject: 'locks/probe',
+          key: uniqueId('probe-lock'),
+          data: {
+            lockId: uniqueId('probe-lock'),
+            scope: {
+              unit: 'WINDOW',
+              schoolId: 'probe-school',
+              schoolYear: SCHOOL_YEAR,
+              period: 'YEAR',
+              grade: null,
+            },
+            owners: [],
+            reason: 'WINDOW',
+            actor: SYSTEM_ACTOR,
+          },
+        }) as CloudEvent;
+        await this.publishEvents([{ topic: lockRequested.topic, event: probe }]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return !!(await this.db.collection('processed_events').findOne({ _id: probe.id as never }));
+      },
+      60_000,
+      500,
+    );
   }
 
   /**
@@ -132,7 +176,12 @@ export class AcademicsHarness {
   }
 
   /** Publishes students events as the students service would (key: the aggregate id). */
-  async publishStudentsEvents(events: Array<{ topic: string; event: CloudEvent }>): Promise<void> {
+  publishStudentsEvents(events: Array<{ topic: string; event: CloudEvent }>): Promise<void> {
+    return this.publishEvents(events);
+  }
+
+  /** Publishes events as their producer's relay would (key: the event's partition key). */
+  async publishEvents(events: Array<{ topic: string; event: CloudEvent }>): Promise<void> {
     await this.bus.publish(
       events.map(({ topic, event }) => ({
         topic,
@@ -276,13 +325,70 @@ export class AcademicsHarness {
     );
   }
 
+  /** Publishes one of signatures' requests (lock, unlock, correction) as its relay would. */
+  async publishSignaturesEvent<C extends EventContract>(contract: C, key: string, data: EventData<C>) {
+    const event = createEvent(contract, {
+      source: SIGNATURES_SOURCE,
+      subject: `signatures/${key}`,
+      key,
+      data,
+    });
+    await this.publishEvents([{ topic: contract.topic, event: event as CloudEvent }]);
+    return event as CloudEvent;
+  }
+
+  /** Asks academics to lock a unit, as signatures does; returns the request's event. */
+  requestLock(scope: LockScope, lockId = uniqueId('lock'), owners: LockOwner[] = ['academics']) {
+    return this.publishSignaturesEvent(lockRequested, lockId, {
+      lockId,
+      scope,
+      owners,
+      reason: 'SIGNATURE',
+      actor: SIGNATURES_ACTOR,
+    });
+  }
+
+  releaseLock(scope: LockScope, lockId: string) {
+    return this.publishSignaturesEvent(lockReleased, lockId, {
+      lockId,
+      scope,
+      owners: ['academics'],
+      actor: SIGNATURES_ACTOR,
+    });
+  }
+
+  /** Waits until the service has handled this consumed event (its id is recorded as processed). */
+  async handled(event: CloudEvent): Promise<void> {
+    await eventually(
+      async () => !!(await this.db.collection('processed_events').findOne({ _id: event.id as never })),
+      30_000,
+      50,
+    );
+  }
+
+  /** What the relay published, from the service's own audit trail (event_log). */
+  async published<T = Record<string, unknown>>(type: string, data: Record<string, unknown>): Promise<T[]> {
+    const filter = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
+    const logged = await this.db
+      .collection('event_log')
+      .find({ type, ...filter })
+      .sort({ time: 1 })
+      .toArray();
+    return logged.map((e) => e.data as T);
+  }
+
   /** Waits until the outbox relay has published every pending event. */
   async settle(timeoutMs = 20_000): Promise<void> {
     await eventually(
-      async () =>
-        !(await this.db
-          .collection('gradebooks')
-          .findOne({ _outboxPending: true }, { projection: { _id: 1 } })),
+      async () => {
+        for (const collection of ['gradebooks', 'record_locks', 'correction_refusals']) {
+          const pending = await this.db
+            .collection(collection)
+            .findOne({ _outboxPending: true }, { projection: { _id: 1 } });
+          if (pending) return false;
+        }
+        return true;
+      },
       timeoutMs,
       25,
     );

@@ -189,6 +189,7 @@ describe('learning results', () => {
       term2Result: result,
       year: result,
       final: result,
+      corrections: 0,
     };
   };
   const codes = ['NGU_VAN', 'TOAN', 'NGOAI_NGU_1', 'LICH_SU', 'GDQP_AN', 'VAT_LI', 'HOA_HOC', 'SINH_HOC'];

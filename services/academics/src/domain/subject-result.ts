@@ -61,6 +61,8 @@ export interface MergedSubjectResult {
   year: PeriodResult;
   /** The year result in force: the summer re-assessment's when there was one, else `year`. */
   final: PeriodResult;
+  /** How many approved corrections changed this result (R8; the record book's correction footer). */
+  corrections: number;
 }
 
 /** Orders a student's gradebooks of a school year by the student's enrolment in their class. */
@@ -188,6 +190,11 @@ export function mergeSubjectResult(
     term2Result,
     year,
     final,
+    corrections: parts.reduce(
+      (count, { gradebook }) =>
+        count + (gradebook.corrections ?? []).filter((c) => c.studentId === studentId).length,
+      0,
+    ),
   };
 }
 

@@ -1,6 +1,9 @@
 import {
   classCreated,
   classHomeroomTeacherChanged,
+  correctionApplyRequested,
+  lockReleased,
+  lockRequested,
   studentEnrolled,
   studentLeftClass,
   studentPersonalDataChanged,
@@ -8,8 +11,12 @@ import {
 } from '@hocbaso/events';
 import type { EventHandler } from '@hocbaso/service-kit';
 import type { RosterRepository } from '../model/roster.repository';
+import type { AcademicsDeps } from '../usecases/deps';
 import { onClassCreated } from './on-class-created';
 import { onClassHomeroomTeacherChanged } from './on-class-homeroom-teacher-changed';
+import { onCorrectionApplyRequested } from './on-correction-apply-requested';
+import { onLockReleased } from './on-lock-released';
+import { onLockRequested } from './on-lock-requested';
 import { onStudentEnrolled } from './on-student-enrolled';
 import { onStudentLeftClass } from './on-student-left-class';
 import { onStudentPersonalDataChanged } from './on-student-personal-data-changed';
@@ -35,5 +42,18 @@ export function rosterHandlers(roster: RosterRepository): Record<string, EventHa
     [studentLeftClass.type]: onStudentLeftClass(roster),
     [studentPersonalDataChanged.type]: onStudentPersonalDataChanged(roster),
     [studentStatusChanged.type]: onStudentStatusChanged(roster),
+  };
+}
+
+/** Signatures' requests to academics: lock, unlock, apply a correction. */
+export const RECORD_LOCK_EVENTS = [lockRequested, lockReleased, correctionApplyRequested] as const;
+
+export const RECORD_LOCK_TOPICS = [...new Set(RECORD_LOCK_EVENTS.map((c) => c.topic))];
+
+export function recordLockHandlers(deps: AcademicsDeps): Record<string, EventHandler> {
+  return {
+    [lockRequested.type]: onLockRequested(deps.locks, deps, deps.changed),
+    [lockReleased.type]: onLockReleased(deps.locks, deps.changed),
+    [correctionApplyRequested.type]: onCorrectionApplyRequested(deps),
   };
 }

@@ -46,6 +46,22 @@ export interface ExemptionRecord {
   recordedBy: string | null;
 }
 
+/**
+ * An approved correction applied to one student's row (R8): the values before and after, so the
+ * earlier version stays readable; the row holds the current version.
+ */
+export interface CorrectionRecord {
+  /** Signatures' correction request id: a redelivered request finds it and changes nothing. */
+  correctionId: string;
+  studentId: string;
+  /** `term1.regular.0`, `term1.midterm`, …, `reassessment`. */
+  changes: Array<{ field: string; before: Mark | null; after: Mark | null }>;
+  reason: string;
+  appliedAt: Date;
+  /** The account that applied it (the admin), from the request. */
+  appliedBy: string | null;
+}
+
 export interface GradebookRow {
   studentId: string;
   term1: TermEntry | null;
@@ -70,6 +86,8 @@ export interface GradebookDocument extends OutboxFields {
   /** ĐĐGtx per term for this subject (from its periods). */
   regularCount: number;
   rows: GradebookRow[];
+  /** The corrections applied, oldest first (absent on gradebooks never corrected). */
+  corrections?: CorrectionRecord[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -134,6 +152,27 @@ const rowSchema = new Schema<GradebookRow>(
   { _id: false },
 );
 
+const correctedValueSchema = new Schema<CorrectionRecord['changes'][number]>(
+  {
+    field: { type: String, required: true },
+    before: { type: Schema.Types.Mixed, default: null },
+    after: { type: Schema.Types.Mixed, default: null },
+  },
+  { _id: false, minimize: false },
+);
+
+const correctionSchema = new Schema<CorrectionRecord>(
+  {
+    correctionId: { type: String, required: true },
+    studentId: { type: String, required: true },
+    changes: { type: [correctedValueSchema], default: [] },
+    reason: { type: String, required: true },
+    appliedAt: { type: Date, required: true },
+    appliedBy: { type: String, default: null },
+  },
+  { _id: false },
+);
+
 const gradebookSchema = new Schema<GradebookDocument>(
   {
     _id: { type: String, required: true },
@@ -145,6 +184,7 @@ const gradebookSchema = new Schema<GradebookDocument>(
     kind: { type: String, required: true, enum: ['SCORE', 'COMMENT'] },
     regularCount: { type: Number, required: true },
     rows: { type: [rowSchema], default: [] },
+    corrections: { type: [correctionSchema], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

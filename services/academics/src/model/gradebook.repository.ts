@@ -5,7 +5,13 @@ import {
   type OutboxEntry,
   type WriteLock,
 } from '@hocbaso/service-kit';
-import type { GradebookDocument, GradebookModel, GradebookRow, NewGradebook } from './gradebook.model';
+import type {
+  CorrectionRecord,
+  GradebookDocument,
+  GradebookModel,
+  GradebookRow,
+  NewGradebook,
+} from './gradebook.model';
 import type { RoundTripCounter } from './round-trips';
 
 /** What a gradebook change writes: the whole new list of rows, and its events. */
@@ -14,6 +20,8 @@ export interface GradebookChange {
   create: Omit<NewGradebook, 'rows' | '_id'>;
   rows: GradebookRow[];
   events: OutboxEntry[];
+  /** The whole new list of corrections, when a correction is applied (otherwise kept as it is). */
+  corrections?: CorrectionRecord[];
 }
 
 /**
@@ -23,6 +31,8 @@ export interface GradebookChange {
  * subject and school year (so that a change reading a student's rows in other classes' gradebooks
  * of the same subject, to publish the merged result, sees no concurrent change of them), then the
  * document's own lock, which the outbox relay takes too (FerretDB v1 updates are not atomic).
+ * Callers run `change` inside the record-lock registry's `write` (the outermost gate), which
+ * shows them the locks in force and keeps a lock from being applied while they write.
  */
 export class GradebookRepository {
   constructor(
@@ -86,7 +96,13 @@ export class GradebookRepository {
         if (!change) return current;
         const now = new Date();
         if (!current) {
-          const created: NewGradebook = { ...change.create, _id: key.id, rows: change.rows, updatedAt: now };
+          const created: NewGradebook = {
+            ...change.create,
+            _id: key.id,
+            rows: change.rows,
+            ...(change.corrections ? { corrections: change.corrections } : {}),
+            updatedAt: now,
+          };
           this.roundTrips.count('gradebooks.insert');
           const document = { ...created, ...newDocumentOutbox(change.events) };
           await this.model.create(document);
@@ -96,7 +112,16 @@ export class GradebookRepository {
         return this.model
           .findOneAndUpdate(
             { _id: key.id },
-            withEvents<GradebookDocument>({ $set: { rows: change.rows, updatedAt: now } }, change.events),
+            withEvents<GradebookDocument>(
+              {
+                $set: {
+                  rows: change.rows,
+                  ...(change.corrections ? { corrections: change.corrections } : {}),
+                  updatedAt: now,
+                },
+              },
+              change.events,
+            ),
             { returnDocument: 'after' },
           )
           .lean<GradebookDocument>()

@@ -1,6 +1,19 @@
-import { ACADEMICS_SOURCE, createEvent, subjectResultRecorded, type EventData } from '@hocbaso/events';
-import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
+import {
+  ACADEMICS_SOURCE,
+  createEvent,
+  subjectResultRecorded,
+  type Actor,
+  type EventData,
+} from '@hocbaso/events';
+import {
+  actorOf,
+  toOutboxEntry,
+  type Caller,
+  type OutboxEntry,
+  type RecordLockRegistry,
+} from '@hocbaso/service-kit';
 import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
+import type { CorrectionRefusalRepository } from '../model/correction-refusal.repository';
 import type { GradebookRepository } from '../model/gradebook.repository';
 import type { RosterRepository } from '../model/roster.repository';
 import type { RoundTripCounter } from '../model/round-trips';
@@ -9,6 +22,13 @@ import type { RoundTripCounter } from '../model/round-trips';
 export interface AcademicsDeps {
   gradebooks: GradebookRepository;
   roster: RosterRepository;
+  /**
+   * The locks academics confirmed to signatures: every write of gradebook data runs inside
+   * `locks.write` (the outermost gate), which refuses what a lock covers. One per service: the
+   * consumer applying locks and the use cases writing must share its gate.
+   */
+  locks: RecordLockRegistry;
+  correctionRefusals: CorrectionRefusalRepository;
   roundTrips: RoundTripCounter;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
@@ -21,13 +41,14 @@ const period = (result: PeriodResult) => ({ average: result.average, result: res
 
 /**
  * The `subjectResultRecorded` event of one student's merged subject result, as an outbox entry
- * (key: the student id, so that one student's events stay in order).
+ * (key: the student id, so that one student's events stay in order). `by`: the caller of the
+ * request, or the actor of the event being handled (a correction applied on signatures' request).
  */
 export function subjectResultEvent(
   result: MergedSubjectResult,
   classId: string,
   schoolId: string,
-  caller: Caller,
+  by: Caller | { actor: Actor },
   change: Pick<RecordedData, 'change' | 'marks'>,
 ): OutboxEntry {
   const data: RecordedData = {
@@ -45,7 +66,7 @@ export function subjectResultEvent(
       : null,
     ...change,
     exemption: result.exemption ? { period: result.exemption.period } : null,
-    actor: actorOf(caller),
+    actor: 'actor' in by ? by.actor : actorOf(by),
   };
   return toOutboxEntry(
     subjectResultRecorded.topic,

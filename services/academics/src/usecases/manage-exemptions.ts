@@ -1,5 +1,6 @@
 import { AppError, fieldProblem, forbidden, validationFailed } from '@hocbaso/errors';
 import { canRecordExemption } from '../domain/access';
+import { coveringLock, exemptionPeriods, recordLocked } from '../domain/lock-coverage';
 import { studentSubjectResults, type MergedSubjectResult } from '../domain/subject-result';
 import { subjectRules } from '../domain/subjects';
 import {
@@ -63,54 +64,71 @@ async function saveExemption(
   }
   const id = gradebookId(enrolment.classId, input.subjectCode, input.schoolYear);
   let after: MergedSubjectResult | undefined;
-  await deps.gradebooks.change(
-    { id, subjectCode: input.subjectCode, schoolYear: input.schoolYear },
-    async (current) => {
-      const now = deps.now();
-      const record = exemption(principal.accountId, now);
-      const rows: GradebookRow[] = (current?.rows ?? []).map((r) => ({ ...r }));
-      const row = rows.find((r) => r.studentId === input.studentId);
-      if (row) row.exemption = record;
-      else
-        rows.push({
+  const classIds = (student?.enrollments ?? [])
+    .filter((e) => e.schoolYear === input.schoolYear)
+    .map((e) => e.classId);
+  await deps.locks.write(enrolment.schoolId, input.schoolYear, (locks) =>
+    deps.gradebooks.change(
+      { id, subjectCode: input.subjectCode, schoolYear: input.schoolYear },
+      async (current) => {
+        const now = deps.now();
+        const record = exemption(principal.accountId, now);
+        const rows: GradebookRow[] = (current?.rows ?? []).map((r) => ({ ...r }));
+        const row = rows.find((r) => r.studentId === input.studentId);
+        const lock = coveringLock(locks, {
+          gradebook: {
+            schoolYear: input.schoolYear,
+            classId: enrolment.classId,
+            subjectCode: input.subjectCode,
+            grade: enrolment.grade,
+          },
+          periods: exemptionPeriods(row?.exemption ?? null, record),
           studentId: input.studentId,
-          term1: null,
-          term2: null,
-          reassessment: null,
-          exemption: record,
+          studentClassIds: classIds,
         });
-      const create = {
-        schoolId: enrolment.schoolId,
-        classId: enrolment.classId,
-        grade: enrolment.grade,
-        schoolYear: input.schoolYear,
-        subjectCode: input.subjectCode,
-        kind: rules.subject.kind,
-        regularCount: rules.regularCount,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const next: GradebookDocument = current
-        ? { ...current, rows }
-        : { ...create, _id: id, rows, _outbox: [], _outboxPending: false, _rev: 0 };
-      const others = await deps.gradebooks.findForStudents(
-        input.schoolYear,
-        [input.studentId],
-        input.subjectCode,
-      );
-      after = studentSubjectResults(input.studentId, input.schoolYear, student, [
-        next,
-        ...others.filter((b) => b._id !== id),
-      ])[0];
-      if (!after) throw new Error('exempted result vanished');
-      return {
-        create,
-        rows,
-        events: [
-          subjectResultEvent(after, enrolment.classId, enrolment.schoolId, caller, { change: 'EXEMPTION' }),
-        ],
-      };
-    },
+        if (lock) throw recordLocked(lock);
+        if (row) row.exemption = record;
+        else
+          rows.push({
+            studentId: input.studentId,
+            term1: null,
+            term2: null,
+            reassessment: null,
+            exemption: record,
+          });
+        const create = {
+          schoolId: enrolment.schoolId,
+          classId: enrolment.classId,
+          grade: enrolment.grade,
+          schoolYear: input.schoolYear,
+          subjectCode: input.subjectCode,
+          kind: rules.subject.kind,
+          regularCount: rules.regularCount,
+          createdAt: now,
+          updatedAt: now,
+        };
+        const next: GradebookDocument = current
+          ? { ...current, rows }
+          : { ...create, _id: id, rows, _outbox: [], _outboxPending: false, _rev: 0 };
+        const others = await deps.gradebooks.findForStudents(
+          input.schoolYear,
+          [input.studentId],
+          input.subjectCode,
+        );
+        after = studentSubjectResults(input.studentId, input.schoolYear, student, [
+          next,
+          ...others.filter((b) => b._id !== id),
+        ])[0];
+        if (!after) throw new Error('exempted result vanished');
+        return {
+          create,
+          rows,
+          events: [
+            subjectResultEvent(after, enrolment.classId, enrolment.schoolId, caller, { change: 'EXEMPTION' }),
+          ],
+        };
+      },
+    ),
   );
   deps.changed();
   return after as MergedSubjectResult;

@@ -1,10 +1,12 @@
 import { AppError, forbidden, type ErrorCode } from '@hocbaso/errors';
+import type { LockScope } from '@hocbaso/events';
 import { canWriteGradebook } from '../domain/access';
 import {
   validateGradebookRows,
   type CellError,
   type GradebookRowInput,
 } from '../domain/gradebook-validation';
+import { gradebookLock, lockedMessage, studentLock, type GradebookTarget } from '../domain/lock-coverage';
 import { studentSubjectResults } from '../domain/subject-result';
 import { subjectRules, type SubjectRules } from '../domain/subjects';
 import {
@@ -165,14 +167,41 @@ export async function recordGradebook(
   return writeGradebook(deps, caller, input, authorised, locate);
 }
 
-/** The part of `recordGradebook` after authorisation (an import authorises before parsing its file). */
-export async function writeGradebook(
+/**
+ * The part of `recordGradebook` after authorisation (an import authorises before parsing its file).
+ * Runs inside the record-lock gate: a SUBJECT or WINDOW lock on the term refuses the whole write
+ * (one argument error), a lock on one student's data (their year page, or the subject of another
+ * class they were in) refuses that student's row if it would change; either way nothing is written.
+ */
+export function writeGradebook(
+  deps: AcademicsDeps,
+  caller: Caller,
+  input: RecordGradebookInput,
+  authorised: AuthorisedGradebook,
+  locate: (errors: CellError[]) => GradebookCellError[],
+): Promise<RecordGradebookResult> {
+  const { cls } = authorised;
+  return deps.locks.write(cls.schoolId as string, input.schoolYear, (locks) =>
+    writeUnlocked(deps, caller, input, authorised, locate, locks),
+  );
+}
+
+async function writeUnlocked(
   deps: AcademicsDeps,
   caller: Caller,
   input: RecordGradebookInput,
   { rules, cls }: AuthorisedGradebook,
   locate: (errors: CellError[]) => GradebookCellError[],
+  locks: LockScope[],
 ): Promise<RecordGradebookResult> {
+  const target: GradebookTarget = {
+    schoolYear: input.schoolYear,
+    classId: input.classId,
+    subjectCode: input.subjectCode,
+    grade: cls.grade as number,
+  };
+  const termLock = gradebookLock(locks, target, [input.term]);
+  if (termLock) return refused([argumentError('term', 'RECORD_LOCKED', lockedMessage(termLock))]);
   if (input.rows.length > MAX_GRADEBOOK_ROWS) {
     return refused([
       argumentError('rows', 'VALIDATION_FAILED', `Một sổ điểm có tối đa ${MAX_GRADEBOOK_ROWS} dòng.`),
@@ -189,14 +218,19 @@ export async function writeGradebook(
   const key = termKey(input.term);
   const id = gradebookId(input.classId, input.subjectCode, input.schoolYear);
   const recordedBy = caller.principal?.accountId ?? null;
+  const classesOf = (studentId: string) =>
+    (cls.members.find((m) => m._id === studentId)?.enrollments ?? [])
+      .filter((e) => e.schoolYear === input.schoolYear)
+      .map((e) => e.classId);
   let changedStudents: string[] = [];
+  const lockErrors: CellError[] = [];
   const gradebook = await deps.gradebooks.change(
     { id, subjectCode: input.subjectCode, schoolYear: input.schoolYear },
     async (current): Promise<GradebookChange | null> => {
       const now = deps.now();
       const rows: GradebookRow[] = (current?.rows ?? []).map((r) => ({ ...r }));
       const changes: Array<{ studentId: string; before: TermEntry | null; after: TermEntry }> = [];
-      for (const given of validation.rows) {
+      validation.rows.forEach((given, index) => {
         let row = rows.find((r) => r.studentId === given.studentId);
         if (!row) {
           row = { studentId: given.studentId, term1: null, term2: null, reassessment: null, exemption: null };
@@ -204,7 +238,24 @@ export async function writeGradebook(
         }
         const before = row[key];
         const comment = given.comment === undefined ? (before?.comment ?? null) : given.comment;
-        if (sameMarks(before, given) && sameComment(before?.comment ?? null, comment)) continue;
+        if (sameMarks(before, given) && sameComment(before?.comment ?? null, comment)) return;
+        // Only a row that would change is a write: re-sending a locked student's marks unchanged is fine.
+        const lock = studentLock(locks, {
+          gradebook: target,
+          periods: [input.term],
+          studentId: given.studentId,
+          studentClassIds: classesOf(given.studentId),
+        });
+        if (lock) {
+          lockErrors.push({
+            row: index,
+            studentId: given.studentId,
+            column: 'studentId',
+            code: 'RECORD_LOCKED',
+            message: lockedMessage(lock),
+          });
+          return;
+        }
         const after: TermEntry = {
           regular: given.regular,
           midterm: given.midterm,
@@ -215,8 +266,8 @@ export async function writeGradebook(
         };
         row[key] = after;
         changes.push({ studentId: given.studentId, before, after });
-      }
-      if (changes.length === 0) return null;
+      });
+      if (lockErrors.length || changes.length === 0) return null;
       changedStudents = changes.map((c) => c.studentId);
 
       const create = {
@@ -260,6 +311,7 @@ export async function writeGradebook(
       return { create, rows, events };
     },
   );
+  if (lockErrors.length) return refused(locate(lockErrors));
   if (changedStudents.length) deps.changed();
   return { ok: true, errors: [], changedStudents, gradebook };
 }

@@ -2,6 +2,7 @@ import { isAssessmentError, scoreToTenths } from '@hocbaso/assessment';
 import { AppError, fieldProblem, forbidden, validationFailed } from '@hocbaso/errors';
 import { canWriteGradebook } from '../domain/access';
 import { isPass } from '../domain/gradebook-validation';
+import { coveringLock, recordLocked } from '../domain/lock-coverage';
 import { learningOutcomes, studentSubjectResults, type MergedSubjectResult } from '../domain/subject-result';
 import { subjectRules } from '../domain/subjects';
 import type { GradebookDocument, Pass, ReassessmentRecord } from '../model/gradebook.model';
@@ -99,32 +100,48 @@ export async function recordReassessment(
   }
 
   let after: MergedSubjectResult | undefined;
-  await deps.gradebooks.change(
-    { id: target.gradebookId, subjectCode: input.subjectCode, schoolYear: input.schoolYear },
-    async (current) => {
-      if (!current) throw forbidden();
-      // Decided again under the lock, on the data as it is now.
-      const fresh = await deps.gradebooks.findForStudents(input.schoolYear, [input.studentId]);
-      const books: GradebookDocument[] = [current, ...fresh.filter((b) => b._id !== current._id)];
-      assertDue(studentSubjectResults(input.studentId, input.schoolYear, student, books), input.subjectCode);
-      const rows = current.rows.map((r) =>
-        r.studentId === input.studentId ? { ...r, reassessment: record } : r,
-      );
-      const next = { ...current, rows };
-      after = studentSubjectResults(input.studentId, input.schoolYear, student, [
-        next,
-        ...fresh.filter((b) => b._id !== current._id),
-      ]).find((r) => r.subjectCode === input.subjectCode);
-      if (!after) throw new Error('re-assessed result vanished');
-      return {
-        create: current,
-        rows,
-        events: [
-          subjectResultEvent(after, current.classId, current.schoolId, caller, { change: 'REASSESSMENT' }),
-        ],
-      };
-    },
-  );
+  const classIds = (student?.enrollments ?? [])
+    .filter((e) => e.schoolYear === input.schoolYear)
+    .map((e) => e.classId);
+  await deps.locks.write(target.schoolId, input.schoolYear, async (locks) => {
+    // Summer comes after the year: a subject's YEAR signature does not cover it, the year page does.
+    const lock = coveringLock(locks, {
+      gradebook: { ...target, schoolYear: input.schoolYear, subjectCode: input.subjectCode },
+      periods: ['SUMMER'],
+      studentId: input.studentId,
+      studentClassIds: classIds,
+    });
+    if (lock) throw recordLocked(lock);
+    await deps.gradebooks.change(
+      { id: target.gradebookId, subjectCode: input.subjectCode, schoolYear: input.schoolYear },
+      async (current) => {
+        if (!current) throw forbidden();
+        // Decided again under the lock, on the data as it is now.
+        const fresh = await deps.gradebooks.findForStudents(input.schoolYear, [input.studentId]);
+        const books: GradebookDocument[] = [current, ...fresh.filter((b) => b._id !== current._id)];
+        assertDue(
+          studentSubjectResults(input.studentId, input.schoolYear, student, books),
+          input.subjectCode,
+        );
+        const rows = current.rows.map((r) =>
+          r.studentId === input.studentId ? { ...r, reassessment: record } : r,
+        );
+        const next = { ...current, rows };
+        after = studentSubjectResults(input.studentId, input.schoolYear, student, [
+          next,
+          ...fresh.filter((b) => b._id !== current._id),
+        ]).find((r) => r.subjectCode === input.subjectCode);
+        if (!after) throw new Error('re-assessed result vanished');
+        return {
+          create: current,
+          rows,
+          events: [
+            subjectResultEvent(after, current.classId, current.schoolId, caller, { change: 'REASSESSMENT' }),
+          ],
+        };
+      },
+    );
+  });
   deps.changed();
   return after as MergedSubjectResult;
 }
