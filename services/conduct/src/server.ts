@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONDUCT_EVENTS } from '@hocbaso/events';
+import { CONDUCT_EVENTS, CONDUCT_SOURCE, conductLockConfirmed } from '@hocbaso/events';
 import {
   createServiceRuntime,
   createSubgraphServer,
+  recordLockModel,
+  RecordLockRegistry,
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { ConductConfig } from './env';
+import { lockEventHandlers, LOCK_TOPICS } from './events/lock-handlers';
 import { conductEventHandlers, CONSUMED_TOPICS } from './events/roster-handlers';
 import { conductRecordModel } from './model/conduct-record.model';
 import { ConductRepository, type RoundTripCounter } from './model/conduct.repository';
@@ -47,13 +50,15 @@ export async function createConductService(config: ConductConfig, logger: Logger
     runtime.writeLock,
     roundTrips,
   );
+  const lockModel = recordLockModel(runtime.connection);
   const relay = await runtime.start({
-    outboxModels: [records],
-    topics: [...new Set(CONDUCT_EVENTS.map((e) => e.topic))],
+    outboxModels: [records, lockModel],
+    topics: [...new Set([...CONDUCT_EVENTS, conductLockConfirmed].map((e) => e.topic))],
   });
 
   const deps: ConductDeps = {
     repository,
+    locks: new RecordLockRegistry(lockModel, runtime.writeLock, 'conduct', CONDUCT_SOURCE),
     now: () => new Date(),
     bothFailing: config.BOTH_FAILING_OUTCOME,
     changed: () => relay.notify(),
@@ -64,6 +69,13 @@ export async function createConductService(config: ConductConfig, logger: Logger
     topics: CONSUMED_TOPICS,
     handlers: conductEventHandlers(deps),
     fromBeginning: config.CONDUCT_CONSUME_FROM_BEGINNING,
+  });
+  // Signatures' lock requests in a group of their own: not queued behind the read models' backlog.
+  await runtime.consume({
+    groupId: config.CONDUCT_LOCKS_CONSUMER_GROUP,
+    topics: LOCK_TOPICS,
+    handlers: lockEventHandlers(deps),
+    fromBeginning: config.CONDUCT_LOCKS_CONSUME_FROM_BEGINNING,
   });
 
   const server = await createSubgraphServer<ConductContext>({

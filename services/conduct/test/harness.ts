@@ -2,6 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   classCreated,
   createEvent,
+  lockOwnersOf,
+  lockReleased,
+  lockRequested,
+  SIGNATURES_SOURCE,
   STUDENTS_SOURCE,
   ACADEMICS_SOURCE,
   studentEnrolled,
@@ -9,6 +13,7 @@ import {
   SYSTEM_ACTOR,
   type EventContract,
   type EventData,
+  type LockScope,
 } from '@hocbaso/events';
 import { KafkaEventBus, type Principal } from '@hocbaso/service-kit';
 import {
@@ -55,6 +60,8 @@ export class ConductHarness {
       CONDUCT_CONSUMER_GROUP: uniqueId('conduct-test'),
       // Each test file reads only what it publishes (not every earlier run's events): see waitUntilListening.
       CONDUCT_CONSUME_FROM_BEGINNING: 'false',
+      CONDUCT_LOCKS_CONSUMER_GROUP: uniqueId('conduct-locks-test'),
+      CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
@@ -89,6 +96,47 @@ export class ConductHarness {
       if (seen) return;
     }
     throw new Error('the conduct consumer did not start listening within 60 s');
+  }
+
+  /**
+   * The lock consumer (its own group) starts at the latest offsets too: request marker window locks
+   * of a school of their own until one is applied. Only the lock tests need it.
+   */
+  async waitUntilLocksListening(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const markerSchool = randomUUID();
+      await this.requestLock(
+        { unit: 'WINDOW', schoolId: markerSchool, schoolYear: SCHOOL_YEAR, period: 'YEAR', grade: null },
+        randomUUID(),
+      );
+      const seen = await eventually(
+        async () => (await this.service.deps.locks.inForce(markerSchool, SCHOOL_YEAR)).length > 0,
+        1_500,
+        100,
+      ).catch(() => false);
+      if (seen) return;
+    }
+    throw new Error('the conduct lock consumer did not start listening within 60 s');
+  }
+
+  /** Publishes signatures' lock request for this scope (to the owners lockOwnersOf names), keyed by the lock id. */
+  async requestLock(scope: LockScope, lockId: string): Promise<void> {
+    await this.publish(
+      lockRequested,
+      lockId,
+      { lockId, scope, owners: lockOwnersOf(scope), reason: 'SIGNATURE', actor: SYSTEM_ACTOR },
+      SIGNATURES_SOURCE,
+    );
+  }
+
+  async releaseLock(scope: LockScope, lockId: string): Promise<void> {
+    await this.publish(
+      lockReleased,
+      lockId,
+      { lockId, scope, owners: lockOwnersOf(scope), actor: SYSTEM_ACTOR },
+      SIGNATURES_SOURCE,
+    );
   }
 
   async publish<C extends EventContract>(

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { STUDENTS_EVENTS } from '@hocbaso/events';
+import { STUDENTS_EVENTS, STUDENTS_SOURCE, studentsLockConfirmed } from '@hocbaso/events';
 import {
   createServiceRuntime,
   createSubgraphServer,
+  recordLockModel,
+  RecordLockRegistry,
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
@@ -11,12 +13,16 @@ import {
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { StudentsConfig } from './env';
+import { lockEventHandlers, LOCK_TOPICS } from './events/lock-handlers';
 import { classModel } from './model/class.model';
 import { ClassRepository } from './model/class.repository';
+import { personalDataReadModel } from './model/personal-data-read.model';
+import { PersonalDataReadRepository } from './model/personal-data-read.repository';
 import { studentModel } from './model/student.model';
 import { StudentRepository } from './model/student.repository';
 import { createLoaders, type StudentsContext } from './resolvers/context';
 import { resolvers } from './resolvers';
+import { PersonalReadCollector, personalReadLogPlugin } from './resolvers/personal-reads';
 import type { StudentsDeps } from './usecases/deps';
 
 export const STUDENTS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
@@ -59,19 +65,33 @@ export async function createStudentsService(
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
   });
   const { connection, writeLock } = runtime;
-  const models = { students: studentModel(connection), classes: classModel(connection) };
+  const models = {
+    students: studentModel(connection),
+    classes: classModel(connection),
+    personalDataReads: personalDataReadModel(connection),
+    recordLocks: recordLockModel(connection),
+  };
   const relay = await runtime.start({
-    outboxModels: [models.students, models.classes],
-    topics: [...new Set(STUDENTS_EVENTS.map((e) => e.topic))],
+    outboxModels: [models.students, models.classes, models.personalDataReads, models.recordLocks],
+    topics: [...new Set([...STUDENTS_EVENTS, studentsLockConfirmed].map((e) => e.topic))],
   });
 
   const now = () => new Date();
   const deps: StudentsDeps = {
     students: new StudentRepository(models.students, writeLock, now),
     classes: new ClassRepository(models.classes, writeLock, now),
+    personalDataReads: new PersonalDataReadRepository(models.personalDataReads),
+    locks: new RecordLockRegistry(models.recordLocks, writeLock, 'students', STUDENTS_SOURCE),
     now,
     changed: () => relay.notify(),
   };
+  // Signatures' lock requests (STUDENT_YEAR), from the start of the topic in production.
+  await runtime.consume({
+    groupId: config.STUDENTS_LOCKS_CONSUMER_GROUP,
+    topics: LOCK_TOPICS,
+    handlers: lockEventHandlers(deps),
+    fromBeginning: config.STUDENTS_LOCKS_CONSUME_FROM_BEGINNING,
+  });
 
   const server = await createSubgraphServer<StudentsContext>({
     name: 'students',
@@ -79,7 +99,13 @@ export async function createStudentsService(
     resolvers,
     logger,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
-    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    createContext: (base) => ({
+      ...base,
+      deps,
+      loaders: createLoaders(deps),
+      personalReads: new PersonalReadCollector(),
+    }),
+    plugins: [personalReadLogPlugin],
     readiness: { mongodb: runtime.isReady },
     // Everything committed before the signal is published before the process exits.
     onShutdown: () => runtime.close(),

@@ -1,11 +1,24 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import type { Role, RoleScope } from '@hocbaso/events';
-import { type Principal, type TeachingGrant } from '@hocbaso/service-kit';
+import {
+  createEvent,
+  lockOwnersOf,
+  lockReleased,
+  lockRequested,
+  SIGNATURES_SOURCE,
+  SYSTEM_ACTOR,
+  type EventContract,
+  type EventData,
+  type LockScope,
+  type Role,
+  type RoleScope,
+} from '@hocbaso/events';
+import { KafkaEventBus, type Principal, type TeachingGrant } from '@hocbaso/service-kit';
 import {
   eventually,
   infra,
   testLogger,
   uniqueDbName,
+  uniqueId,
   forwardedIdentityHeader,
   postGraphQL,
   type GraphQLResult,
@@ -45,6 +58,9 @@ export class StudentsHarness {
       STUDENTS_DB_NAME: uniqueDbName(prefix),
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Each test file reads only the lock requests it publishes: see waitUntilLocksListening.
+      STUDENTS_LOCKS_CONSUMER_GROUP: uniqueId('students-locks-test'),
+      STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       ...overrides,
     });
     harness.service = await createStudentsService(harness.config, testLogger('students'));
@@ -72,6 +88,67 @@ export class StudentsHarness {
 
   get deps() {
     return this.service.deps;
+  }
+
+  private bus: KafkaEventBus | undefined;
+
+  /** Publishes an event as another service would (signatures' lock requests). */
+  async publish<C extends EventContract>(contract: C, key: string, data: EventData<C>, source: string) {
+    this.bus ??= new KafkaEventBus({
+      clientId: uniqueId('students-test'),
+      brokers: infra().kafkaBrokers,
+      logger: testLogger('bus'),
+    });
+    const event = createEvent(contract, { source, subject: key, key, data });
+    await this.bus.publish([{ topic: contract.topic, key, value: JSON.stringify(event) }]);
+  }
+
+  /** Signatures' lock request for this scope, to the owners lockOwnersOf names, keyed by the lock id. */
+  requestLock(scope: LockScope, lockId: string): Promise<void> {
+    return this.publish(
+      lockRequested,
+      lockId,
+      { lockId, scope, owners: lockOwnersOf(scope), reason: 'SIGNATURE', actor: SYSTEM_ACTOR },
+      SIGNATURES_SOURCE,
+    );
+  }
+
+  releaseLock(scope: LockScope, lockId: string): Promise<void> {
+    return this.publish(
+      lockReleased,
+      lockId,
+      { lockId, scope, owners: lockOwnersOf(scope), actor: SYSTEM_ACTOR },
+      SIGNATURES_SOURCE,
+    );
+  }
+
+  /**
+   * The lock consumer's group starts at the latest offsets and misses what comes before its
+   * partitions are assigned: release marker locks until one is recorded (a release of an unknown
+   * lock is remembered), from then on nothing is missed.
+   */
+  async waitUntilLocksListening(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const lockId = randomUUID();
+      await this.releaseLock(
+        {
+          unit: 'STUDENT_YEAR',
+          schoolId: `marker-${lockId}`,
+          schoolYear: SCHOOL_YEAR,
+          classId: lockId,
+          studentId: lockId,
+        },
+        lockId,
+      );
+      const seen = await eventually(
+        async () => !!(await this.db.collection('record_locks').findOne({ _id: lockId as never })),
+        1_500,
+        100,
+      ).catch(() => false);
+      if (seen) return;
+    }
+    throw new Error('the students lock consumer did not start listening within 60 s');
   }
 
   /** The header the gateway sends: who is calling, signed with the shared secret (or another one). */
@@ -127,6 +204,7 @@ export class StudentsHarness {
   }
 
   async close(): Promise<void> {
+    await this.bus?.disconnect();
     await this.service?.close();
     await this.db?.close();
   }

@@ -51,6 +51,14 @@ export class ConductRepository {
     );
   }
 
+  /** The records of these students in one school year, by _id (FerretDB v1 scans other filters). */
+  findRecordsOfYear(studentIds: readonly string[], schoolYear: string): Promise<ConductRecordDocument[]> {
+    return this.records
+      .find({ _id: { $in: studentIds.map((id) => conductRecordId(id, schoolYear)) } })
+      .lean<ConductRecordDocument[]>()
+      .exec();
+  }
+
   /**
    * Changes one student's record of one year with its events, creating the record when it does
    * not exist yet; serialised per record (FerretDB v1 updates are not atomic).

@@ -1,10 +1,18 @@
 import { createEvent, CONDUCT_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
-import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
+import {
+  actorOf,
+  toOutboxEntry,
+  type Caller,
+  type OutboxEntry,
+  type RecordLockRegistry,
+} from '@hocbaso/service-kit';
 import type { BothFailingOutcome } from '@hocbaso/assessment';
 import type { ConductRepository } from '../model/conduct.repository';
 
 export interface ConductDeps {
   repository: ConductRepository;
+  /** The locks conduct confirmed (signatures' lock protocol): every user write passes them. */
+  locks: RecordLockRegistry;
   now: () => Date;
   bothFailing: BothFailingOutcome;
   changed: () => void;

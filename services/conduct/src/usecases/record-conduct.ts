@@ -14,11 +14,13 @@ import {
   conductAssessed,
   disciplineRecorded,
   outcomeConfirmed,
+  type RecordPeriod,
 } from '@hocbaso/events';
 import { isHomeroomTeacherOf, isPrincipalOf } from '../domain/access';
 import type { AbsenceRecord, ConductRecordDocument } from '../model/conduct-record.model';
 import type { MembershipDocument } from '../model/read-model.model';
 import { actorOf, conductEvent, type Caller, type ConductDeps } from './deps';
+import { writeUnlessLocked } from './record-locks';
 import { fieldsOf, loadStandingContext, restand, type ConductFields } from './standing';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -52,17 +54,45 @@ async function requireHomeroomTeacher(
   return place;
 }
 
+/**
+ * What a change touches, for the locks: a user write names the parts of the page it changes
+ * (refused when a lock covers them); DERIVED is the standing recomputed from other services' facts,
+ * which no lock refuses.
+ */
+type Touches = readonly RecordPeriod[] | 'DERIVED';
+
+/** What a use case decides to change, given the current record (null: nothing to change). */
+type Plan = (current: ConductRecordDocument | null) => {
+  set: Partial<ConductRecordDocument>;
+  push?: Record<string, unknown>;
+  events: ReturnType<typeof conductEvent>[];
+} | null;
+
 /** Applies a change to the student's record together with the recomputed standing. */
 async function change(
   deps: ConductDeps,
   caller: Caller,
   membership: MembershipDocument,
-  plan: (current: ConductRecordDocument | null) => {
-    set: Partial<ConductRecordDocument>;
-    push?: Record<string, unknown>;
-    events: ReturnType<typeof conductEvent>[];
-  } | null,
+  touches: Touches,
+  plan: Plan,
 ) {
+  const apply = () => applyChange(deps, caller, membership, plan);
+  if (touches === 'DERIVED') return apply();
+  return writeUnlessLocked(
+    deps,
+    {
+      studentId: membership.studentId,
+      schoolId: membership.schoolId,
+      schoolYear: membership.schoolYear,
+      classId: membership.classId,
+      grade: membership.grade,
+      parts: touches,
+    },
+    apply,
+  );
+}
+
+async function applyChange(deps: ConductDeps, caller: Caller, membership: MembershipDocument, plan: Plan) {
   const context = await loadStandingContext(deps, membership.studentId, membership.schoolYear);
   const key = {
     studentId: membership.studentId,
@@ -115,7 +145,12 @@ export async function recordConduct(deps: ConductDeps, caller: Caller, input: Re
   const { membership } = await requireHomeroomTeacher(deps, caller, input.studentId, input.schoolYear);
   const field =
     input.period === 'TERM_1' ? 'conductTerm1' : input.period === 'TERM_2' ? 'conductTerm2' : 'summerConduct';
-  return change(deps, caller, membership, (current) => {
+  // A term's rating is in that term's locked content; the summer rating and the comment in the year's.
+  const touches: RecordPeriod[] = [
+    input.period === 'SUMMER' ? 'YEAR' : input.period,
+    ...(input.comment != null ? (['YEAR'] as const) : []),
+  ];
+  return change(deps, caller, membership, touches, (current) => {
     if (
       input.period === 'SUMMER' &&
       current?.standing?.outcome !== 'SUMMER_TRAINING' &&
@@ -162,7 +197,7 @@ export async function recordAbsence(deps: ConductDeps, caller: Caller, input: Re
     ]);
   }
   const { membership } = await requireHomeroomTeacher(deps, caller, input.studentId, input.schoolYear);
-  return change(deps, caller, membership, (current) => {
+  return change(deps, caller, membership, ['YEAR'], (current) => {
     if (current?.absences.some((a) => a.date === input.date && a.session === input.session)) {
       throw new AppError('CONFLICT', { message: 'Buổi nghỉ này đã được ghi nhận.' });
     }
@@ -208,7 +243,7 @@ export async function grantCommendation(
   if (!isPrincipalOf(caller.principal, membership.schoolId))
     throw forbidden('Chỉ Hiệu trưởng được khen thưởng học sinh.');
   const awardId = randomUUID();
-  return change(deps, caller, membership, () => ({
+  return change(deps, caller, membership, ['YEAR'], () => ({
     set: {},
     push: {
       awards: {
@@ -251,7 +286,7 @@ export async function recordDiscipline(
   if (!isPrincipalOf(caller.principal, membership.schoolId))
     throw forbidden('Chỉ Hiệu trưởng được quyết định kỉ luật.');
   const disciplineId = randomUUID();
-  return change(deps, caller, membership, () => ({
+  return change(deps, caller, membership, ['YEAR'], () => ({
     set: {},
     push: {
       discipline: {
@@ -282,7 +317,7 @@ export async function confirmOutcome(
   input: { studentId: string; schoolYear: string },
 ) {
   const { membership } = await requireHomeroomTeacher(deps, caller, input.studentId, input.schoolYear);
-  return change(deps, caller, membership, (current) => {
+  return change(deps, caller, membership, ['YEAR'], (current) => {
     const outcome = current?.standing?.outcome;
     if (!current?.standing || !outcome) {
       throw new AppError('CONFLICT', {
@@ -323,5 +358,5 @@ export async function recomputeStanding(
   if (!membership) return null;
   // Nothing to compute before the homeroom teacher has recorded anything for this student.
   if (!(await deps.repository.findRecord(studentId, schoolYear))) return null;
-  return change(deps, caller, membership, () => ({ set: {}, events: [] }));
+  return change(deps, caller, membership, 'DERIVED', () => ({ set: {}, events: [] }));
 }

@@ -5,6 +5,7 @@ import {
   canLookUpByPersonalId,
   canManageEnrolment,
   canReadClass,
+  isLoggedPersonalRead,
   studentAccess,
   type StudentPlacement,
 } from './access';
@@ -151,5 +152,24 @@ describe('writes', () => {
     expect(canLookUpByPersonalId(homeroomA1, inA1)).toBe(false);
     expect(canLookUpByPersonalId(parentOf1, inA1)).toBe(false);
     expect(canLookUpByPersonalId(staffOfB, inA1)).toBe(false);
+  });
+
+  it('logs personal-data reads of staff, not of the student or their parents', () => {
+    expect(
+      isLoggedPersonalRead(principal([['HOMEROOM_TEACHER', { schoolId: A, classId: '10A1' }]]), 'hs-1'),
+    ).toBe(true);
+    expect(isLoggedPersonalRead(principal([['PRINCIPAL', { schoolId: A }]]), 'hs-1')).toBe(true);
+    expect(isLoggedPersonalRead(principal([['INSPECTOR', {}]]), 'hs-1')).toBe(true);
+    expect(isLoggedPersonalRead(principal([['PARENT', { schoolId: A, studentId: 'hs-1' }]]), 'hs-1')).toBe(
+      false,
+    );
+    expect(isLoggedPersonalRead(principal([['STUDENT', { schoolId: A, studentId: 'hs-1' }]]), 'hs-1')).toBe(
+      false,
+    );
+    // A parent of another child reading this one would be staff (if they may read at all).
+    expect(isLoggedPersonalRead(principal([['PARENT', { schoolId: A, studentId: 'hs-2' }]]), 'hs-1')).toBe(
+      true,
+    );
+    expect(isLoggedPersonalRead(null, 'hs-1')).toBe(false);
   });
 });

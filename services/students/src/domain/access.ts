@@ -141,3 +141,11 @@ export function canManageEnrolment(principal: Principal | null, schoolId: string
 export function canEditPersonalData(principal: Principal | null, student: StudentPlacement): boolean {
   return !!principal && isHomeroomTeacherOf(principal, student.schoolId, student.classId);
 }
+
+/**
+ * Reads of personal data that are logged (R11): every reader's but the student's own and their
+ * parents' (a reader who is also the student's parent reads as a parent).
+ */
+export function isLoggedPersonalRead(principal: Principal | null, studentId: string): boolean {
+  return !!principal && !isFamilyOf(principal, studentId);
+}

@@ -5,10 +5,13 @@ import { compareVietnameseNames } from '../domain/text';
 import type { ClassDocument } from '../model/class.model';
 import type { StudentDocument } from '../model/student.model';
 import type { Caller, StudentsDeps } from '../usecases/deps';
+import type { PersonalReadCollector } from './personal-reads';
 
 export interface StudentsContext extends RequestContext {
   deps: StudentsDeps;
   loaders: Loaders;
+  /** Personal fields this request read, logged once when the answer leaves (R11). */
+  personalReads: PersonalReadCollector;
 }
 
 export interface Loaders {

@@ -1,4 +1,4 @@
-import { canLookUpByPersonalId } from '../domain/access';
+import { canLookUpByPersonalId, isLoggedPersonalRead } from '../domain/access';
 import { normalizePersonalId } from '../domain/personal-id';
 import { placementOf } from '../usecases/enrolment';
 import { listClasses } from '../usecases/read-students';
@@ -16,7 +16,10 @@ export const Query = {
   studentByPersonalId: async (_: unknown, args: { personalId: string }, context: StudentsContext) => {
     const principal = requirePrincipal(context);
     const student = await context.deps.students.findByPersonalId(normalizePersonalId(args.personalId));
-    return student && canLookUpByPersonalId(principal, placementOf(student)) ? student : null;
+    if (!student || !canLookUpByPersonalId(principal, placementOf(student))) return null;
+    // Finding the record tells whose personal ID it is: a read of that field.
+    if (isLoggedPersonalRead(principal, student._id)) context.personalReads.note(student._id, 'personalId');
+    return student;
   },
 
   class: async (_: unknown, args: { id: string }, context: StudentsContext) => {

@@ -1,5 +1,6 @@
 import { forbidden } from '@hocbaso/errors';
-import { studentAccess } from '../domain/access';
+import type { GraphQLResolveInfo } from 'graphql';
+import { isLoggedPersonalRead, studentAccess } from '../domain/access';
 import type { EnrolmentRecord, StudentDocument } from '../model/student.model';
 import { placementOf } from '../usecases/enrolment';
 import type { StudentsContext } from './context';
@@ -11,11 +12,19 @@ export function visibleStudent(student: StudentDocument | null, context: Student
 
 /**
  * Personal fields resolve only for callers with PERSONAL access to this very student; a subject
- * teacher (BASIC) gets null and FORBIDDEN for the field, the rest of the answer still comes.
+ * teacher (BASIC) gets null and FORBIDDEN for the field, the rest of the answer still comes. A
+ * staff member's read is noted for the request's access log (R11).
  */
 function personal<T>(resolve: (student: StudentDocument) => T) {
-  return (student: StudentDocument, _args: unknown, context: StudentsContext): T => {
+  return (
+    student: StudentDocument,
+    _args: unknown,
+    context: StudentsContext,
+    info: GraphQLResolveInfo,
+  ): T => {
     if (studentAccess(context.principal, placementOf(student)) !== 'PERSONAL') throw forbidden();
+    if (isLoggedPersonalRead(context.principal, student._id))
+      context.personalReads.note(student._id, info.fieldName);
     return resolve(student);
   };
 }

@@ -12,6 +12,7 @@ import {
   openEnrolment,
 } from './enrolment';
 import { loadDestinationClass } from './manage-classes';
+import { writeUnlessLocked } from './record-locks';
 import { effectiveDateProblems } from './student-input';
 
 export interface ChangeStudentClassInput {
@@ -55,26 +56,31 @@ export async function changeStudentClass(
   if (problems.length) throw validationFailed(problems);
 
   const now = deps.now();
-  const result = await deps.students.modify(seen._id, (current) => {
-    assertSamePlacement(seen, current);
-    const open = openEnrolment(current);
-    assertAfterOpenEnrolment(open, effectiveOn);
-    return {
-      update: {
-        $set: {
-          classId: target._id,
-          enrolments: [
-            ...closeOpenEnrolment(current.enrolments, effectiveOn),
-            newEnrolment(target, 'CLASS_CHANGE', effectiveOn, caller, now),
-          ],
+  // A class change rewrites the student's class of that school year: refused under their year lock.
+  const year = { schoolId: currentClass.schoolId, schoolYear: currentClass.schoolYear };
+  const write = { kind: 'CLASS', studentId: seen._id, schoolYear: currentClass.schoolYear } as const;
+  const result = await writeUnlessLocked(deps, [year], write, () =>
+    deps.students.modify(seen._id, (current) => {
+      assertSamePlacement(seen, current);
+      const open = openEnrolment(current);
+      assertAfterOpenEnrolment(open, effectiveOn);
+      return {
+        update: {
+          $set: {
+            classId: target._id,
+            enrolments: [
+              ...closeOpenEnrolment(current.enrolments, effectiveOn),
+              newEnrolment(target, 'CLASS_CHANGE', effectiveOn, caller, now),
+            ],
+          },
         },
-      },
-      events: [
-        ...(open ? [leftClassEvent(current._id, open, 'CLASS_CHANGE', effectiveOn, caller)] : []),
-        enrolledEvent(current, target, 'CLASS_CHANGE', effectiveOn, caller),
-      ],
-    };
-  });
+        events: [
+          ...(open ? [leftClassEvent(current._id, open, 'CLASS_CHANGE', effectiveOn, caller)] : []),
+          enrolledEvent(current, target, 'CLASS_CHANGE', effectiveOn, caller),
+        ],
+      };
+    }),
+  );
   if (!result) throw new AppError('NOT_FOUND');
   deps.changed();
   return result.after;

@@ -1,12 +1,23 @@
 import { createEvent, STUDENTS_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
-import { actorOf, toOutboxEntry, type Caller, type OutboxEntry } from '@hocbaso/service-kit';
+import {
+  actorOf,
+  toOutboxEntry,
+  type Caller,
+  type OutboxEntry,
+  type RecordLockRegistry,
+} from '@hocbaso/service-kit';
 import type { ClassRepository } from '../model/class.repository';
+import type { PersonalDataReadRepository } from '../model/personal-data-read.repository';
 import type { StudentRepository } from '../model/student.repository';
 
 /** What the use cases need, passed in so that they can be tested without infrastructure. */
 export interface StudentsDeps {
   students: StudentRepository;
   classes: ClassRepository;
+  /** Staff reads of personal data (R11), one entry per request and reader. */
+  personalDataReads: PersonalDataReadRepository;
+  /** The locks the students service confirmed (signatures' lock protocol): user writes pass them. */
+  locks: RecordLockRegistry;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;

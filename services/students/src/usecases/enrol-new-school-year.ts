@@ -14,6 +14,7 @@ import {
   statusChangedEvent,
 } from './enrolment';
 import { loadDestinationClass } from './manage-classes';
+import { writeUnlessLocked } from './record-locks';
 import { effectiveDateProblems } from './student-input';
 
 export interface EnrolStudentInNewSchoolYearInput {
@@ -74,42 +75,54 @@ export async function enrolStudentInNewSchoolYear(
   if (problems.length) throw validationFailed(problems);
 
   const now = deps.now();
-  const result = await deps.students.modify(seen._id, (current) => {
-    assertSamePlacement(seen, current);
-    const currentOpen = openEnrolment(current);
-    if (!currentOpen || current.status !== seen.status) throw new AppError('CONFLICT');
-    const studying: StatusChangeRecord | null =
-      current.status === 'STUDYING'
-        ? null
-        : statusChange('STUDYING', current.status, `Năm học ${target.schoolYear}`, effectiveOn, caller, now);
-    return {
-      update: {
-        $set: {
-          classId: target._id,
-          status: 'STUDYING',
-          enrolments: [
-            ...closeOpenEnrolment(current.enrolments, effectiveOn),
-            newEnrolment(target, 'NEW_SCHOOL_YEAR', effectiveOn, caller, now),
-          ],
-          ...(studying ? { statusHistory: [...current.statusHistory, studying] } : {}),
+  // The class of the new school year is in that year's page (a lock of it would be early, but binds).
+  const year = { schoolId: target.schoolId, schoolYear: target.schoolYear };
+  const write = { kind: 'CLASS', studentId: seen._id, schoolYear: target.schoolYear } as const;
+  const result = await writeUnlessLocked(deps, [year], write, () =>
+    deps.students.modify(seen._id, (current) => {
+      assertSamePlacement(seen, current);
+      const currentOpen = openEnrolment(current);
+      if (!currentOpen || current.status !== seen.status) throw new AppError('CONFLICT');
+      const studying: StatusChangeRecord | null =
+        current.status === 'STUDYING'
+          ? null
+          : statusChange(
+              'STUDYING',
+              current.status,
+              `Năm học ${target.schoolYear}`,
+              effectiveOn,
+              caller,
+              now,
+            );
+      return {
+        update: {
+          $set: {
+            classId: target._id,
+            status: 'STUDYING',
+            enrolments: [
+              ...closeOpenEnrolment(current.enrolments, effectiveOn),
+              newEnrolment(target, 'NEW_SCHOOL_YEAR', effectiveOn, caller, now),
+            ],
+            ...(studying ? { statusHistory: [...current.statusHistory, studying] } : {}),
+          },
         },
-      },
-      events: [
-        leftClassEvent(current._id, currentOpen, 'NEW_SCHOOL_YEAR', effectiveOn, caller),
-        enrolledEvent(current, target, 'NEW_SCHOOL_YEAR', effectiveOn, caller),
-        ...(studying
-          ? [
-              statusChangedEvent(
-                current._id,
-                current.schoolId,
-                { ...studying, previousStatus: current.status },
-                caller,
-              ),
-            ]
-          : []),
-      ],
-    };
-  });
+        events: [
+          leftClassEvent(current._id, currentOpen, 'NEW_SCHOOL_YEAR', effectiveOn, caller),
+          enrolledEvent(current, target, 'NEW_SCHOOL_YEAR', effectiveOn, caller),
+          ...(studying
+            ? [
+                statusChangedEvent(
+                  current._id,
+                  current.schoolId,
+                  { ...studying, previousStatus: current.status },
+                  caller,
+                ),
+              ]
+            : []),
+        ],
+      };
+    }),
+  );
   if (!result) throw notFound('Không tìm thấy học sinh.');
   deps.changed();
   return result.after;

@@ -137,6 +137,17 @@ export function assertSamePlacement(
   if (seen.schoolId !== current.schoolId || seen.classId !== current.classId) throw new AppError('CONFLICT');
 }
 
+/**
+ * Inside the write lock: the student's history has no school year the caller's lock check did not
+ * see (the locks were checked for the years of the history as first read).
+ */
+export function assertSameHistory(
+  seen: Pick<StudentDocument, 'enrolments'>,
+  current: Pick<StudentDocument, 'enrolments'>,
+): void {
+  if (seen.enrolments.length !== current.enrolments.length) throw new AppError('CONFLICT');
+}
+
 /** A move cannot take effect before the student entered their current class. */
 export function assertAfterOpenEnrolment(open: EnrolmentRecord | undefined, effectiveOn: IsoDate): void {
   if (open && effectiveOn < open.enrolledOn) {

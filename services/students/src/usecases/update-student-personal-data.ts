@@ -6,7 +6,8 @@ import { vietnamToday } from '../domain/calendar';
 import type { Gender } from '../domain/personal-id';
 import type { PersonalData, StudentDocument } from '../model/student.model';
 import { actorOf, recordedBy, studentsEvent, type Caller, type StudentsDeps } from './deps';
-import { assertSamePlacement, placementOf } from './enrolment';
+import { assertSameHistory, assertSamePlacement, placementOf } from './enrolment';
+import { schoolYearsOf, writeUnlessLocked } from './record-locks';
 import {
   normalizePersonalData,
   PERSONAL_FIELDS,
@@ -63,50 +64,55 @@ export async function updateStudentPersonalData(
   };
 
   const now = deps.now();
-  const result = await deps.students.modify(seen._id, (current) => {
-    assertSamePlacement(seen, current);
-    const next = merged(current, input);
-    const changedFields = PERSONAL_FIELDS.filter(
-      (field: PersonalField) => !isDeepStrictEqual(next[field], current[field]),
-    );
-    if (changedFields.length === 0) return null;
-    // Only what this change touches is judged: an old value is not this editor's mistake.
-    const problems = personalDataProblems(next, context).filter((p) =>
-      (changedFields as readonly string[]).includes(p.field.split('.')[0] ?? ''),
-    );
-    if (changedFields.includes('gender') || changedFields.includes('dateOfBirth')) {
-      // The personal ID encodes both: a change that contradicts it is a mistake in one of them.
-      const field = changedFields.includes('gender') ? 'gender' : 'dateOfBirth';
-      const dateOfBirthIsWrong = problems.some((p) => p.field === 'dateOfBirth');
-      problems.push(
-        ...personalIdProblems(current.personalId, next, dateOfBirthIsWrong).map((p) => ({ ...p, field })),
+  // The personal data is on every year page of the student: a lock of any of their years covers it.
+  const write = { kind: 'PERSONAL_DATA', studentId: seen._id } as const;
+  const modify = () =>
+    deps.students.modify(seen._id, (current) => {
+      assertSamePlacement(seen, current);
+      assertSameHistory(seen, current);
+      const next = merged(current, input);
+      const changedFields = PERSONAL_FIELDS.filter(
+        (field: PersonalField) => !isDeepStrictEqual(next[field], current[field]),
       );
-    }
-    if (problems.length) throw validationFailed(problems);
-    const set: Partial<PersonalData> = {};
-    for (const field of changedFields) Object.assign(set, { [field]: next[field] });
-    return {
-      update: {
-        $set: set,
-        $push: {
-          personalDataHistory: {
-            changedAt: now,
-            changedBy: recordedBy(caller),
-            requestId: caller.requestId ?? null,
-            changes: changedFields.map((field) => ({ field, before: current[field], after: next[field] })),
+      if (changedFields.length === 0) return null;
+      // Only what this change touches is judged: an old value is not this editor's mistake.
+      const problems = personalDataProblems(next, context).filter((p) =>
+        (changedFields as readonly string[]).includes(p.field.split('.')[0] ?? ''),
+      );
+      if (changedFields.includes('gender') || changedFields.includes('dateOfBirth')) {
+        // The personal ID encodes both: a change that contradicts it is a mistake in one of them.
+        const field = changedFields.includes('gender') ? 'gender' : 'dateOfBirth';
+        const dateOfBirthIsWrong = problems.some((p) => p.field === 'dateOfBirth');
+        problems.push(
+          ...personalIdProblems(current.personalId, next, dateOfBirthIsWrong).map((p) => ({ ...p, field })),
+        );
+      }
+      if (problems.length) throw validationFailed(problems);
+      const set: Partial<PersonalData> = {};
+      for (const field of changedFields) Object.assign(set, { [field]: next[field] });
+      return {
+        update: {
+          $set: set,
+          $push: {
+            personalDataHistory: {
+              changedAt: now,
+              changedBy: recordedBy(caller),
+              requestId: caller.requestId ?? null,
+              changes: changedFields.map((field) => ({ field, before: current[field], after: next[field] })),
+            },
           },
         },
-      },
-      events: [
-        studentsEvent(studentPersonalDataChanged, 'students', current._id, {
-          studentId: current._id,
-          changedFields: [...changedFields],
-          ...(changedFields.includes('fullName') ? { fullName: next.fullName } : {}),
-          actor: actorOf(caller),
-        }),
-      ],
-    };
-  });
+        events: [
+          studentsEvent(studentPersonalDataChanged, 'students', current._id, {
+            studentId: current._id,
+            changedFields: [...changedFields],
+            ...(changedFields.includes('fullName') ? { fullName: next.fullName } : {}),
+            actor: actorOf(caller),
+          }),
+        ],
+      };
+    });
+  const result = await writeUnlessLocked(deps, schoolYearsOf(seen), write, modify);
   if (!result) throw new AppError('NOT_FOUND');
   if (result.changed) deps.changed();
   return result.after;
