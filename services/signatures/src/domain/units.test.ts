@@ -1,0 +1,158 @@
+import type { LockScope } from '@hocbaso/events';
+import {
+  isCorrectionField,
+  lockCoversTarget,
+  lockStateAfter,
+  periodsOfFields,
+  recordSnapshot,
+  supersededBy,
+  unitKey,
+  type CorrectionTarget,
+  type SignedScope,
+} from './units';
+
+const base = { schoolId: 's1', schoolYear: '2025-2026' };
+const subject = (
+  period: 'TERM_1' | 'TERM_2' | 'YEAR',
+  subjectCode = 'TOAN',
+  classId = 'c1',
+): SignedScope => ({
+  unit: 'SUBJECT',
+  ...base,
+  classId,
+  subjectCode,
+  period,
+});
+const target = (over: Partial<CorrectionTarget> = {}): CorrectionTarget => ({
+  ...base,
+  classId: 'c1',
+  grade: 10,
+  studentId: 'st1',
+  subjectCode: 'TOAN',
+  periods: ['TERM_2'],
+  ...over,
+});
+
+describe('which signatures a correction supersedes', () => {
+  it('supersedes the subject teacher’s signature of the changed term and of the year, not of the other term', () => {
+    expect(supersededBy(subject('TERM_2'), target())).toBe(true);
+    expect(supersededBy(subject('YEAR'), target())).toBe(true);
+    expect(supersededBy(subject('TERM_1'), target())).toBe(false);
+  });
+
+  it('leaves other subjects and other classes alone', () => {
+    expect(supersededBy(subject('YEAR', 'NGU_VAN'), target())).toBe(false);
+    expect(supersededBy(subject('YEAR', 'TOAN', 'c2'), target())).toBe(false);
+  });
+
+  it('supersedes the homeroom page of the class (outcomes follow averages) and only that student’s approval', () => {
+    expect(supersededBy({ unit: 'CLASS_CONDUCT', ...base, classId: 'c1', period: 'YEAR' }, target())).toBe(
+      true,
+    );
+    const approval = (studentId: string): SignedScope => ({
+      unit: 'STUDENT_YEAR',
+      ...base,
+      classId: 'c1',
+      studentId,
+    });
+    expect(supersededBy(approval('st1'), target())).toBe(true);
+    expect(supersededBy(approval('st2'), target())).toBe(false);
+  });
+
+  it('never crosses school years', () => {
+    expect(supersededBy({ ...subject('YEAR'), schoolYear: '2024-2025' } as SignedScope, target())).toBe(
+      false,
+    );
+  });
+});
+
+describe('whether a lock covers a correction (the principal must approve)', () => {
+  const window = (period: 'TERM_1' | 'TERM_2' | 'YEAR', grade: number | null): LockScope => ({
+    unit: 'WINDOW',
+    ...base,
+    period,
+    grade,
+  });
+
+  it('counts a subject lock of the changed term, a year lock, the student’s year page and a window of the grade', () => {
+    expect(lockCoversTarget(subject('TERM_2'), target())).toBe(true);
+    expect(lockCoversTarget(subject('TERM_1'), target())).toBe(false);
+    expect(
+      lockCoversTarget({ unit: 'STUDENT_YEAR', ...base, classId: 'c1', studentId: 'st1' }, target()),
+    ).toBe(true);
+    expect(lockCoversTarget(window('YEAR', null), target())).toBe(true);
+    expect(lockCoversTarget(window('TERM_2', 11), target())).toBe(false);
+    expect(lockCoversTarget({ ...window('YEAR', null), schoolId: 'other' }, target())).toBe(false);
+  });
+});
+
+describe('a lock counts as applied only when every owner confirmed it', () => {
+  const owners = ['academics', 'conduct', 'students'] as const;
+  it('stays requested until the last owner applies it', () => {
+    expect(lockStateAfter(owners, [{ owner: 'academics', outcome: 'APPLIED' }])).toBe('REQUESTED');
+    expect(
+      lockStateAfter(
+        owners,
+        owners.map((owner) => ({ owner, outcome: 'APPLIED' as const })),
+      ),
+    ).toBe('APPLIED');
+  });
+
+  it('is refused when one owner refuses, and released when every owner released it', () => {
+    expect(
+      lockStateAfter(owners, [
+        { owner: 'academics', outcome: 'APPLIED' },
+        { owner: 'conduct', outcome: 'REFUSED' },
+      ]),
+    ).toBe('REFUSED');
+    const applied = owners.map((owner) => ({ owner, outcome: 'APPLIED' as const }));
+    const released = owners.map((owner) => ({ owner, outcome: 'RELEASED' as const }));
+    expect(lockStateAfter(owners, [...applied, ...released.slice(0, 2)])).toBe('REQUESTED');
+    expect(lockStateAfter(owners, [...applied, ...released])).toBe('RELEASED');
+  });
+});
+
+describe('snapshots and names', () => {
+  it('puts each owner’s confirmed content under its name, whatever order they answered in', () => {
+    const confirmation = (owner: 'academics' | 'conduct', content: unknown) => ({
+      lockId: 'l',
+      owner,
+      outcome: 'APPLIED' as const,
+      content,
+      refusal: null,
+      confirmedAt: '2026-05-30T00:00:00.000Z',
+    });
+    const scope: SignedScope = { unit: 'STUDENT_YEAR', ...base, classId: 'c1', studentId: 'st1' };
+    const a = recordSnapshot(scope, 2, [
+      confirmation('conduct', { x: 1 }),
+      confirmation('academics', { y: 2 }),
+    ]);
+    expect(a).toEqual({
+      format: 'hocbaso.record-snapshot/1',
+      unit: scope,
+      role: 'APPROVER',
+      recordVersion: 2,
+      content: { academics: { y: 2 }, conduct: { x: 1 } },
+    });
+  });
+
+  it('names units so that a term and the year of one subject differ', () => {
+    expect(unitKey(subject('TERM_1'))).not.toBe(unitKey(subject('YEAR')));
+  });
+
+  it('accepts the mark fields of a correction and nothing else', () => {
+    for (const field of [
+      'term1.regular.0',
+      'term2.regular.11',
+      'term1.midterm',
+      'term2.final',
+      'reassessment',
+    ]) {
+      expect(isCorrectionField(field)).toBe(true);
+    }
+    for (const field of ['term3.final', 'term1.regular', 'term1.final.$gt', '__proto__', 'term1.midterm ']) {
+      expect(isCorrectionField(field)).toBe(false);
+    }
+    expect(periodsOfFields(['term1.final', 'reassessment']).sort()).toEqual(['TERM_1', 'YEAR']);
+  });
+});

@@ -1,0 +1,143 @@
+import type { LockConfirmation, LockOwner, LockScope, RecordPeriod } from '@hocbaso/events';
+
+/** What each signer signs (issue 4): the unit of the record book a signature covers. */
+export type SignedScope = Exclude<LockScope, { unit: 'WINDOW' }>;
+export type SignatureRole = 'SUBJECT_TEACHER' | 'HOMEROOM_TEACHER' | 'APPROVER';
+
+export function roleForUnit(scope: SignedScope): SignatureRole {
+  switch (scope.unit) {
+    case 'SUBJECT':
+      return 'SUBJECT_TEACHER';
+    case 'CLASS_CONDUCT':
+      return 'HOMEROOM_TEACHER';
+    case 'STUDENT_YEAR':
+      return 'APPROVER';
+  }
+}
+
+/** A stable name of the unit: signatures of the same unit supersede each other. */
+export function unitKey(scope: SignedScope): string {
+  switch (scope.unit) {
+    case 'SUBJECT':
+      return `SUBJECT/${scope.schoolYear}/${scope.classId}/${scope.subjectCode}/${scope.period}`;
+    case 'CLASS_CONDUCT':
+      return `CLASS_CONDUCT/${scope.schoolYear}/${scope.classId}/${scope.period}`;
+    case 'STUDENT_YEAR':
+      return `STUDENT_YEAR/${scope.schoolYear}/${scope.studentId}`;
+  }
+}
+
+export const SNAPSHOT_FORMAT = 'hocbaso.record-snapshot/1';
+
+/**
+ * The document a signer signs: the unit, the record version and exactly the content each owner
+ * locked and confirmed, by owner. Its RFC 8785 canonical form is what the signature covers.
+ */
+export interface RecordSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  unit: SignedScope;
+  role: SignatureRole;
+  recordVersion: number;
+  content: Partial<Record<LockOwner, unknown>>;
+}
+
+export function recordSnapshot(
+  unit: SignedScope,
+  recordVersion: number,
+  confirmations: readonly LockConfirmation[],
+): RecordSnapshot {
+  const content: Partial<Record<LockOwner, unknown>> = {};
+  for (const confirmation of [...confirmations].sort((a, b) => a.owner.localeCompare(b.owner))) {
+    content[confirmation.owner] = confirmation.content ?? null;
+  }
+  return { format: SNAPSHOT_FORMAT, unit, role: roleForUnit(unit), recordVersion, content };
+}
+
+/** The owners' answers to one lock request, and what they add up to. */
+export type LockState = 'REQUESTED' | 'APPLIED' | 'REFUSED' | 'RELEASED';
+
+export function lockStateAfter(
+  owners: readonly LockOwner[],
+  confirmations: readonly Pick<LockConfirmation, 'owner' | 'outcome'>[],
+): LockState {
+  const latest = new Map(confirmations.map((c) => [c.owner, c.outcome]));
+  if ([...latest.values()].includes('REFUSED')) return 'REFUSED';
+  if (owners.length > 0 && owners.every((o) => latest.get(o) === 'RELEASED')) return 'RELEASED';
+  if (owners.every((o) => latest.get(o) === 'APPLIED')) return 'APPLIED';
+  return 'REQUESTED';
+}
+
+const coversPeriod = (lock: RecordPeriod, period: RecordPeriod) =>
+  lock === 'YEAR' || period === 'YEAR' || lock === period;
+
+/** The place in the record book a correction changes. */
+export interface CorrectionTarget {
+  schoolId: string;
+  schoolYear: string;
+  classId: string;
+  grade: number | null;
+  studentId: string;
+  subjectCode: string;
+  /** The terms whose values change (a re-assessment: YEAR). */
+  periods: RecordPeriod[];
+}
+
+/** Whether a lock in force covers what a correction changes (then the principal must approve, R8). */
+export function lockCoversTarget(lock: LockScope, target: CorrectionTarget): boolean {
+  if (lock.schoolId !== target.schoolId || lock.schoolYear !== target.schoolYear) return false;
+  switch (lock.unit) {
+    case 'SUBJECT':
+      return (
+        lock.classId === target.classId &&
+        lock.subjectCode === target.subjectCode &&
+        target.periods.some((p) => coversPeriod(lock.period, p))
+      );
+    case 'STUDENT_YEAR':
+      return lock.studentId === target.studentId;
+    case 'WINDOW':
+      return (
+        (lock.grade === null || lock.grade === target.grade) &&
+        target.periods.some((p) => coversPeriod(lock.period, p))
+      );
+    case 'CLASS_CONDUCT':
+      return false;
+  }
+}
+
+/**
+ * The signatures a correction of these marks invalidates: the subject teacher's over the changed
+ * terms (and the year), the homeroom teacher's over the class (the outcome follows the averages),
+ * and the approval of the student's year page. The chain signs them again.
+ */
+export function supersededBy(signed: SignedScope, target: CorrectionTarget): boolean {
+  if (signed.schoolYear !== target.schoolYear) return false;
+  switch (signed.unit) {
+    case 'SUBJECT':
+      return (
+        signed.classId === target.classId &&
+        signed.subjectCode === target.subjectCode &&
+        target.periods.some((p) => coversPeriod(signed.period, p))
+      );
+    case 'CLASS_CONDUCT':
+      return signed.classId === target.classId && target.periods.some((p) => coversPeriod(signed.period, p));
+    case 'STUDENT_YEAR':
+      return signed.studentId === target.studentId;
+  }
+}
+
+const FIELD = /^(term1|term2)\.(regular\.\d{1,2}|midterm|final)$|^reassessment$/;
+
+export function isCorrectionField(field: string): boolean {
+  return FIELD.test(field);
+}
+
+/** The periods a set of corrected fields belongs to. */
+export function periodsOfFields(fields: readonly string[]): RecordPeriod[] {
+  const periods = new Set<RecordPeriod>();
+  for (const field of fields) {
+    if (field.startsWith('term1.')) periods.add('TERM_1');
+    else if (field.startsWith('term2.')) periods.add('TERM_2');
+    else periods.add('YEAR');
+  }
+  return [...periods];
+}

@@ -1,0 +1,35 @@
+import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { z } from 'zod';
+
+/** The signatures service's configuration: the only place that reads process.env. */
+export const signaturesConfigSchema = z.object({
+  SIGNATURES_HOST: z.string().default('127.0.0.1'),
+  SIGNATURES_PORT: env.port(4005),
+  MONGODB_URI: env.mongoUri(),
+  SIGNATURES_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('hocbaso_signatures'),
+  KAFKA_BROKERS: env.brokers(),
+  INTERNAL_IDENTITY_SECRET: env.secret(),
+  /**
+   * The local signer's keystore: `<keyRef>.key.pem` and `<keyRef>.chain.pem` per signer (created
+   * by scripts/pki for development). In production signing goes through a remote signing service
+   * and no private key is on this machine.
+   */
+  SIGNING_KEYSTORE_DIR: z.string().min(1),
+  /** How long a signing mutation waits for the data owners to confirm the lock before answering LOCKING. */
+  SIGNING_WAIT_MS: env.milliseconds(15_000),
+  /** Consumer group for read models, lock confirmations and the audit trail; one per deployment. */
+  SIGNATURES_CONSUMER_GROUP: z.string().min(1).default('signatures'),
+  /** A new consumer group reads the topics from their start (rebuilding the read models). */
+  SIGNATURES_CONSUME_FROM_BEGINNING: env.boolean(true),
+  OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type SignaturesConfig = z.infer<typeof signaturesConfigSchema>;
+
+export function readSignaturesConfig(): SignaturesConfig {
+  return loadConfigOrExit(signaturesConfigSchema, process.env, 'signatures');
+}

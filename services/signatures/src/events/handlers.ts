@@ -1,0 +1,41 @@
+import {
+  academicsCorrectionApplied,
+  ALL_TOPICS,
+  LOCK_CONFIRMATIONS,
+  type CloudEvent,
+  type CorrectionOutcome,
+  type LockConfirmation,
+} from '@hocbaso/events';
+import type { EventHandler } from '@hocbaso/service-kit';
+import { recordInAuditTrail } from '../usecases/audit';
+import { onCorrectionApplied } from '../usecases/corrections';
+import type { SignaturesDeps } from '../usecases/deps';
+import { onWindowLockApplied } from '../usecases/lock-windows';
+import { onLockConfirmed } from '../usecases/signing';
+import { FACT_EVENTS, factHandlers } from './facts-handlers';
+
+/** The owners' answers to lock requests and corrections. */
+const ANSWER_EVENTS = [...Object.values(LOCK_CONFIRMATIONS), academicsCorrectionApplied];
+
+/** Read models and the owners' answers: one consumer group. */
+export const PROTOCOL_TOPICS = [...new Set([...FACT_EVENTS, ...ANSWER_EVENTS].map((c) => c.topic))];
+
+export function protocolHandlers(deps: SignaturesDeps): Record<string, EventHandler> {
+  const onLock: EventHandler = async (event: CloudEvent) => {
+    const lock = await onLockConfirmed(deps, event.data as LockConfirmation);
+    if (lock?.reason === 'WINDOW' && lock.state === 'APPLIED') await onWindowLockApplied(deps, lock._id);
+  };
+  return {
+    ...factHandlers(deps.facts),
+    ...Object.fromEntries(Object.values(LOCK_CONFIRMATIONS).map((c) => [c.type, onLock])),
+    [academicsCorrectionApplied.type]: (event) => onCorrectionApplied(deps, event.data as CorrectionOutcome),
+  };
+}
+
+/** The audit trail reads every topic of the platform, in its own consumer group. */
+export const AUDIT_TOPICS = [...ALL_TOPICS];
+
+export function auditHandlers(deps: SignaturesDeps, types: readonly string[]): Record<string, EventHandler> {
+  const append: EventHandler = (event) => recordInAuditTrail(deps, event);
+  return Object.fromEntries(types.map((type) => [type, append]));
+}

@@ -1,0 +1,351 @@
+import {
+  AppError,
+  fieldProblem,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldProblem,
+} from '@hocbaso/errors';
+import {
+  correctionApplyRequested,
+  correctionStateChanged,
+  signatureSuperseded,
+  type CorrectionChange,
+  type CorrectionOutcome,
+} from '@hocbaso/events';
+import { isAdminOf, isHomeroomTeacherOf, isPrincipalOf, teachesSubject } from '../domain/access';
+import {
+  isCorrectionField,
+  lockCoversTarget,
+  periodsOfFields,
+  supersededBy,
+  type CorrectionTarget,
+  type SignedScope,
+} from '../domain/units';
+import type { CorrectionDocument, CorrectionState, CorrectionStep } from '../model/correction.model';
+import { actorOf, signaturesEvent, waitFor, type Caller, type SignaturesDeps } from './deps';
+
+export interface FileCorrectionInput {
+  classId: string;
+  studentId: string;
+  schoolYear: string;
+  subjectCode: string;
+  changes: CorrectionChange[];
+  reason: string;
+}
+
+const MAX_CHANGES = 20;
+const MAX_REASON = 1000;
+
+function validate(input: FileCorrectionInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const reason = input.reason.trim();
+  if (!reason)
+    problems.push(fieldProblem('reason', 'VALIDATION_FAILED', 'Đề nghị chỉnh sửa phải nêu lí do.'));
+  if (reason.length > MAX_REASON) {
+    problems.push(fieldProblem('reason', 'VALIDATION_FAILED', `Lí do dài tối đa ${MAX_REASON} kí tự.`));
+  }
+  if (input.changes.length === 0 || input.changes.length > MAX_CHANGES) {
+    problems.push(
+      fieldProblem('changes', 'VALIDATION_FAILED', `Một đề nghị sửa từ 1 đến ${MAX_CHANGES} ô điểm.`),
+    );
+  }
+  input.changes.forEach((change, i) => {
+    if (!isCorrectionField(change.field)) {
+      problems.push(
+        fieldProblem(
+          `changes.${i}.field`,
+          'VALIDATION_FAILED',
+          'Ô điểm cần sửa có dạng term1.regular.0, term1.midterm, term2.final hoặc reassessment.',
+        ),
+      );
+    }
+    const value = change.value;
+    const mark =
+      typeof value === 'number' && value >= 0 && value <= 10 && Math.round(value * 10) === value * 10;
+    if (!(value === null || mark || value === 'DAT' || value === 'CHUA_DAT')) {
+      problems.push(fieldProblem(`changes.${i}.value`, 'INVALID_SCORE'));
+    }
+  });
+  return problems;
+}
+
+const step = (action: CorrectionStep['action'], caller: Caller, at: Date, note: string | null = null) => ({
+  action,
+  accountId: caller.principal?.accountId ?? null,
+  at,
+  note,
+});
+
+const stateEvent = (correction: CorrectionDocument, state: CorrectionState, caller: Caller) =>
+  signaturesEvent(correctionStateChanged, `corrections/${correction._id}`, correction.studentId, {
+    correctionId: correction._id,
+    schoolId: correction.schoolId,
+    schoolYear: correction.schoolYear,
+    studentId: correction.studentId,
+    subjectCode: correction.subjectCode,
+    state,
+    actor: actorOf(caller),
+  });
+
+/**
+ * Lập đề nghị chỉnh sửa (R8): the subject's teacher or the class's homeroom teacher names the
+ * values to change and why. Locked data needs the principal's approval first; unlocked data goes
+ * straight to the admin.
+ */
+export async function fileCorrection(
+  deps: SignaturesDeps,
+  caller: Caller,
+  input: FileCorrectionInput,
+): Promise<CorrectionDocument> {
+  if (!caller.principal) throw new AppError('UNAUTHENTICATED');
+  const cls = await deps.facts.findClass(input.classId);
+  if (!cls || cls.schoolYear !== input.schoolYear) throw notFound('Không tìm thấy lớp trong năm học này.');
+  const allowed =
+    teachesSubject(caller.principal, input.classId, input.subjectCode, input.schoolYear) ||
+    isHomeroomTeacherOf(caller.principal, {
+      classId: cls._id,
+      schoolId: cls.schoolId,
+      homeroomTeacherId: cls.homeroomTeacherId,
+    });
+  if (!allowed)
+    throw forbidden('Chỉ giáo viên bộ môn hoặc giáo viên chủ nhiệm của lớp được lập đề nghị chỉnh sửa.');
+  if (!cls.members.includes(input.studentId)) throw new AppError('STUDENT_NOT_IN_CLASS');
+  const problems = validate(input);
+  if (problems.length) throw validationFailed(problems);
+
+  const target: CorrectionTarget = {
+    schoolId: cls.schoolId,
+    schoolYear: cls.schoolYear,
+    classId: cls._id,
+    grade: cls.grade,
+    studentId: input.studentId,
+    subjectCode: input.subjectCode,
+    periods: periodsOfFields(input.changes.map((c) => c.field)),
+  };
+  const locked = (await deps.records.locksInForce(cls.schoolId, cls.schoolYear)).some((l) =>
+    lockCoversTarget(l, target),
+  );
+  const now = deps.now();
+  const state: CorrectionState = locked ? 'FILED' : 'APPROVED';
+  const document: Omit<CorrectionDocument, '_outbox' | '_outboxPending' | '_rev'> = {
+    _id: deps.newId(),
+    schoolId: cls.schoolId,
+    schoolYear: cls.schoolYear,
+    classId: cls._id,
+    grade: cls.grade,
+    studentId: input.studentId,
+    subjectCode: input.subjectCode,
+    changes: input.changes.map((c) => ({ field: c.field, value: c.value })),
+    reason: input.reason.trim(),
+    locked,
+    state,
+    steps: [step('FILED', caller, now), ...(locked ? [] : [step('NO_APPROVAL_NEEDED', caller, now)])],
+    applied: [],
+    failure: null,
+    filedBy: caller.principal.accountId,
+    filedAt: now,
+    updatedAt: now,
+  };
+  const created = await deps.records.create(deps.records.models.corrections, document, [
+    stateEvent(document as CorrectionDocument, state, caller),
+  ]);
+  deps.changed();
+  return created;
+}
+
+async function transition(
+  deps: SignaturesDeps,
+  caller: Caller,
+  id: string,
+  may: (c: CorrectionDocument) => boolean,
+  from: CorrectionState,
+  to: CorrectionState,
+  action: CorrectionStep['action'],
+  note: string | null,
+  extraEvents: (c: CorrectionDocument) => ReturnType<typeof signaturesEvent>[] = () => [],
+): Promise<CorrectionDocument> {
+  const current = await deps.records.correction(id);
+  if (!current) throw notFound('Không tìm thấy đề nghị chỉnh sửa.');
+  if (!may(current)) throw forbidden();
+  let wrongState = false;
+  const now = deps.now();
+  const updated = await deps.records.change(deps.records.models.corrections, id, (c) => {
+    if (c.state !== from) {
+      wrongState = true;
+      return null;
+    }
+    return {
+      set: { state: to, steps: [...c.steps, step(action, caller, now, note)], updatedAt: now },
+      events: [stateEvent(c, to, caller), ...extraEvents(c)],
+    };
+  });
+  if (wrongState || !updated) {
+    throw new AppError('CORRECTION_STATE', {
+      message: `Đề nghị đang ở trạng thái ${current.state}; thao tác này cần trạng thái ${from}.`,
+    });
+  }
+  deps.changed();
+  return updated;
+}
+
+/** The principal approves reopening locked data for this correction (R8). */
+export const approveCorrection = (deps: SignaturesDeps, caller: Caller, id: string, note: string | null) =>
+  transition(
+    deps,
+    caller,
+    id,
+    (c) => isPrincipalOf(caller.principal, c.schoolId),
+    'FILED',
+    'APPROVED',
+    'APPROVED',
+    note,
+  );
+
+export const rejectCorrection = (deps: SignaturesDeps, caller: Caller, id: string, note: string | null) =>
+  transition(
+    deps,
+    caller,
+    id,
+    (c) => isPrincipalOf(caller.principal, c.schoolId),
+    'FILED',
+    'REJECTED',
+    'REJECTED',
+    note,
+  );
+
+/** The admin applies an approved correction: the owner changes the values and answers; waits for it. */
+export async function applyCorrection(
+  deps: SignaturesDeps,
+  caller: Caller,
+  id: string,
+): Promise<CorrectionDocument> {
+  await transition(
+    deps,
+    caller,
+    id,
+    (c) => isAdminOf(caller.principal, c.schoolId),
+    'APPROVED',
+    'APPLYING',
+    'APPLY_REQUESTED',
+    null,
+    (c) => [
+      signaturesEvent(correctionApplyRequested, `corrections/${c._id}`, c.studentId, {
+        correctionId: c._id,
+        owner: 'academics',
+        schoolId: c.schoolId,
+        schoolYear: c.schoolYear,
+        classId: c.classId,
+        studentId: c.studentId,
+        subjectCode: c.subjectCode,
+        changes: c.changes,
+        reason: c.reason,
+        actor: actorOf(caller),
+      }),
+    ],
+  );
+  return waitFor(
+    async () => (await deps.records.correction(id))!,
+    (c) => c.state !== 'APPLYING',
+    deps.signingWaitMs,
+  );
+}
+
+/**
+ * The owner applied (or refused) a correction. Applied: a new version of the record; every
+ * current signature over the changed content is superseded and the chain signs again.
+ */
+export async function onCorrectionApplied(deps: SignaturesDeps, outcome: CorrectionOutcome): Promise<void> {
+  const now = deps.now();
+  const system: Caller = { principal: null };
+  const correction = await deps.records.change(deps.records.models.corrections, outcome.correctionId, (c) => {
+    if (c.state !== 'APPLYING') return null;
+    const state: CorrectionState = outcome.outcome === 'APPLIED' ? 'APPLIED' : 'FAILED';
+    const failure = outcome.refusal ? { ...outcome.refusal } : null;
+    return {
+      set: {
+        state,
+        applied: outcome.changes,
+        failure,
+        steps: [...c.steps, { action: state, accountId: null, at: now, note: failure?.message ?? null }],
+        updatedAt: now,
+      },
+      events: [stateEvent(c, state, system)],
+    };
+  });
+  if (!correction || correction.state !== 'APPLIED') {
+    deps.changed();
+    return;
+  }
+  const target: CorrectionTarget = {
+    schoolId: correction.schoolId,
+    schoolYear: correction.schoolYear,
+    classId: correction.classId,
+    grade: correction.grade,
+    studentId: correction.studentId,
+    subjectCode: correction.subjectCode,
+    periods: periodsOfFields(correction.changes.map((c) => c.field)),
+  };
+  const candidates = [
+    ...(await deps.records.signaturesOfClass(correction.classId, correction.schoolYear)),
+    ...(await deps.records.signaturesOfStudents([correction.studentId], correction.schoolYear)),
+  ];
+  const affected = new Map(
+    candidates
+      .filter((s) => s.state === 'SIGNED' && s.status === 'CURRENT' && supersededBy(s.scope, target))
+      .map((s) => [s._id, s]),
+  );
+  for (const signature of affected.values()) {
+    await deps.records.change(deps.records.models.signatures, signature._id, (s) =>
+      s.status !== 'CURRENT'
+        ? null
+        : {
+            set: { status: 'SUPERSEDED' as const, supersededBy: correction._id, supersededAt: now },
+            events: [
+              signaturesEvent(signatureSuperseded, `signatures/${s._id}`, s.studentId ?? s.classId, {
+                signatureId: s._id,
+                scope: s.scope,
+                correctionId: correction._id,
+                actor: { accountId: null, kind: 'system' },
+              }),
+            ],
+          },
+    );
+  }
+  deps.changed();
+}
+
+/** 1, then one more per applied correction of the unit's content (the record's version). */
+export async function recordVersionOf(deps: SignaturesDeps, scope: SignedScope): Promise<number> {
+  const corrections = await deps.records.correctionsOf(
+    scope.unit === 'STUDENT_YEAR'
+      ? { studentIds: [scope.studentId], schoolYear: scope.schoolYear }
+      : { schoolId: scope.schoolId, schoolYear: scope.schoolYear },
+  );
+  const applied = corrections.filter(
+    (c) =>
+      c.state === 'APPLIED' &&
+      supersededBy(scope, {
+        schoolId: c.schoolId,
+        schoolYear: c.schoolYear,
+        classId: c.classId,
+        grade: c.grade,
+        studentId: c.studentId,
+        subjectCode: c.subjectCode,
+        periods: periodsOfFields(c.changes.map((x) => x.field)),
+      }),
+  );
+  return 1 + applied.length;
+}
+
+/** The paper book's correction footer: per year, how many corrections and in which subjects. */
+export async function correctionFooter(deps: SignaturesDeps, studentId: string, schoolYear: string) {
+  const corrections = (await deps.records.correctionsOf({ studentIds: [studentId], schoolYear })).filter(
+    (c) => c.state === 'APPLIED',
+  );
+  return {
+    count: corrections.length,
+    subjects: [...new Set(corrections.map((c) => c.subjectCode))].sort(),
+    corrections,
+  };
+}
