@@ -75,10 +75,14 @@ start_service identity services/identity/dist/index.js "http://127.0.0.1:$IDENTI
 start_service students services/students/dist/index.js "http://127.0.0.1:${STUDENTS_PORT:-4002}/readyz"
 start_service academics services/academics/dist/index.js "http://127.0.0.1:${ACADEMICS_PORT:-4003}/readyz"
 start_service conduct services/conduct/dist/index.js "http://127.0.0.1:${CONDUCT_PORT:-4004}/readyz"
+# The local signer's keystore (development only: production signs through a remote signing service).
+export SIGNING_KEYSTORE_DIR="${SIGNING_KEYSTORE_DIR:-$STATE/keystore}"
+mkdir -p "$SIGNING_KEYSTORE_DIR" && chmod 700 "$SIGNING_KEYSTORE_DIR"
+start_service signatures services/signatures/dist/index.js "http://127.0.0.1:${SIGNATURES_PORT:-4005}/readyz"
 start_service gateway gateway/dist/index.js "http://127.0.0.1:$GATEWAY_PORT/readyz"
 
 say "loading the demo school year through the gateway (first start only: classes, students, marks, conduct)"
-npx tsx scripts/demo/seed-demo.ts "$CREDENTIALS" "http://127.0.0.1:$GATEWAY_PORT/graphql" >>"$STATE/logs/seed.log" 2>&1 ||
+npx tsx scripts/demo/seed-demo.ts "$CREDENTIALS" "http://127.0.0.1:$GATEWAY_PORT/graphql" "$SIGNING_KEYSTORE_DIR" >>"$STATE/logs/seed.log" 2>&1 ||
   { say "loading the demo school year failed; see $STATE/logs/seed.log"; exit 1; }
 
 node scripts/print-welcome.js "$CREDENTIALS" "http://localhost:$GATEWAY_PORT/graphql"

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { classCreated, createEvent, STUDENTS_SOURCE, SYSTEM_ACTOR } from '@hocbaso/events';
 import { KafkaEventBus } from '@hocbaso/service-kit';
 import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
@@ -6,6 +9,8 @@ import { academicsConfigSchema } from '../../services/academics/src/env';
 import { createAcademicsService, type AcademicsService } from '../../services/academics/src/server';
 import { conductConfigSchema } from '../../services/conduct/src/env';
 import { createConductService, type ConductService } from '../../services/conduct/src/server';
+import { signaturesConfigSchema } from '../../services/signatures/src/env';
+import { createSignaturesService, type SignaturesService } from '../../services/signatures/src/server';
 import { studentsConfigSchema } from '../../services/students/src/env';
 import { createStudentsService, type StudentsService } from '../../services/students/src/server';
 import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
@@ -13,13 +18,16 @@ import { createGatewayServer } from '../src/server';
 import { TestStack } from './stack';
 
 /**
- * Every subgraph in this process behind one gateway: identity, students, academics and conduct, each with
- * its own database, talking over HTTP and Kafka exactly as in production.
+ * Every subgraph in this process behind one gateway: identity, students, academics, conduct and
+ * signatures, each with its own database, talking over HTTP and Kafka exactly as in production.
  */
 export class FullStack extends TestStack {
   students!: StudentsService;
   academics!: AcademicsService;
   conduct!: ConductService;
+  signatures!: SignaturesService;
+  /** The local signer's keystore: tests create the school's PKI here (scripts/pki). */
+  readonly keystoreDir = mkdtempSync(path.join(tmpdir(), 'hocbaso-keystore-'));
   private readonly urls: Record<string, string> = {};
 
   static async startAll(): Promise<FullStack> {
@@ -46,6 +54,8 @@ export class FullStack extends TestStack {
         ...this.common(),
         STUDENTS_PORT: '0',
         STUDENTS_DB_NAME: uniqueDbName('students'),
+        STUDENTS_LOCKS_CONSUMER_GROUP: uniqueId('students-locks-e2e'),
+        STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('students'),
     );
@@ -57,6 +67,8 @@ export class FullStack extends TestStack {
         ACADEMICS_DB_NAME: uniqueDbName('academics'),
         ACADEMICS_CONSUMER_GROUP: uniqueId('academics-e2e'),
         ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
+        ACADEMICS_LOCKS_CONSUMER_GROUP: uniqueId('academics-locks-e2e'),
+        ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('academics'),
     );
@@ -68,10 +80,24 @@ export class FullStack extends TestStack {
         CONDUCT_DB_NAME: uniqueDbName('conduct'),
         CONDUCT_CONSUMER_GROUP: uniqueId('conduct-e2e'),
         CONDUCT_CONSUME_FROM_BEGINNING: 'false',
+        CONDUCT_LOCKS_CONSUMER_GROUP: uniqueId('conduct-locks-e2e'),
+        CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('conduct'),
     );
     this.urls.conduct = `http://127.0.0.1:${await this.conduct.listen()}/graphql`;
+    this.signatures = await createSignaturesService(
+      signaturesConfigSchema.parse({
+        ...this.common(),
+        SIGNATURES_PORT: '0',
+        SIGNATURES_DB_NAME: uniqueDbName('signatures'),
+        SIGNATURES_CONSUMER_GROUP: uniqueId('signatures-e2e'),
+        SIGNATURES_CONSUME_FROM_BEGINNING: 'false',
+        SIGNING_KEYSTORE_DIR: this.keystoreDir,
+      }),
+      testLogger('signatures'),
+    );
+    this.urls.signatures = `http://127.0.0.1:${await this.signatures.listen()}/graphql`;
     await this.untilConsumersListen();
   }
 
@@ -104,13 +130,15 @@ export class FullStack extends TestStack {
         });
         await bus.publish([{ topic: classCreated.topic, key: marker, value: JSON.stringify(event) }]);
         const seen = await eventually(
-          async () => !!(await this.conduct.deps.repository.findClass(marker)),
+          async () =>
+            !!(await this.conduct.deps.repository.findClass(marker)) &&
+            !!(await this.signatures.deps.facts.findClass(marker)),
           1_500,
           100,
         ).catch(() => false);
         if (seen) return;
       }
-      throw new Error('academics and conduct did not start consuming');
+      throw new Error('conduct and signatures did not start consuming');
     } finally {
       await bus.disconnect();
     }
@@ -124,6 +152,7 @@ export class FullStack extends TestStack {
       SUBGRAPH_STUDENTS_URL: this.urls.students,
       SUBGRAPH_ACADEMICS_URL: this.urls.academics,
       SUBGRAPH_CONDUCT_URL: this.urls.conduct,
+      SUBGRAPH_SIGNATURES_URL: this.urls.signatures,
       GATEWAY_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }) as GatewayConfig;
@@ -137,8 +166,10 @@ export class FullStack extends TestStack {
       this.students?.close(),
       this.academics?.close(),
       this.conduct?.close(),
+      this.signatures?.close(),
       this.identity?.close(),
     ]);
+    rmSync(this.keystoreDir, { recursive: true, force: true });
   }
 }
 

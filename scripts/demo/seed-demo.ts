@@ -2,11 +2,15 @@
  * Loads the demo school year through the gateway, as its people would: the academic staff opens
  * the classes and admits the students, the administrator grants homeroom and teaching
  * assignments, each teacher records their gradebooks, each homeroom teacher the conduct and
- * absences. Idempotent: a school that already has classes this year is left alone.
+ * absences; the school's certificates are issued (a local school CA, scripts/pki), registered by
+ * the administrator, and the principal names the approver of each grade. Idempotent: a school
+ * that already has classes this year is left alone.
  *
- * Usage: tsx scripts/demo/seed-demo.ts <demo-credentials.json> <gateway url>
+ * Usage: tsx scripts/demo/seed-demo.ts <demo-credentials.json> <gateway url> <keystore dir>
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSchoolPki, sealKeyRef, splitPemChain } from '@hocbaso/signing';
 import { demoSchoolYear } from '../../services/students/src/seed/demo-data';
 import { absencesOf, conductOf, gradebookRows } from './marks';
 
@@ -21,7 +25,7 @@ interface Credential {
   homeroomOf?: string;
 }
 
-const [credentialsFile, gatewayUrl] = process.argv.slice(2) as [string, string];
+const [credentialsFile, gatewayUrl, keystoreDir] = process.argv.slice(2) as [string, string, string];
 const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Credential[];
 const byUsername = (name: string) => credentials.find((c) => c.username === name)!;
 
@@ -89,12 +93,53 @@ function schoolDays(count: number): Array<{ date: string; session: 'MORNING' | '
   return days;
 }
 
+/** The local school CA and a certificate per signer, registered by the admin; approvers per grade. */
+async function setUpSigning(schoolId: string, adminToken: string) {
+  const signers = credentials.filter((c) => c.subjectCode || /hieutruong/.test(c.username));
+  const pki = await createSchoolPki({
+    outDir: keystoreDir,
+    schoolId,
+    schoolName: 'Trường THPT Demo',
+    staff: signers.map((c) => ({ accountId: c.accountId, name: c.username })),
+  });
+  await gql(
+    adminToken,
+    `mutation($s: ID!, $p: String!) { registerCertificateAuthority(schoolId: $s, certificatePem: $p) { fingerprint } }`,
+    {
+      s: schoolId,
+      p: pki.caPem,
+    },
+  );
+  for (const keyRef of [...signers.map((c) => c.accountId), sealKeyRef(schoolId)]) {
+    const chain = splitPemChain(readFileSync(path.join(keystoreDir, `${keyRef}.chain.pem`), 'utf8'));
+    await gql(
+      adminToken,
+      `mutation($s: ID!, $a: ID, $c: [String!]!) { registerSigningCertificate(schoolId: $s, accountId: $a, certificateChainPem: $c) { fingerprint } }`,
+      { s: schoolId, a: keyRef.startsWith('seal-') ? null : keyRef, c: chain },
+    );
+  }
+  const principalToken = await tokenOf(byUsername('hieutruong.demo'));
+  for (const [grade, username] of [
+    [10, 'hieutruong.demo'],
+    [11, 'phohieutruong11.demo'],
+    [12, 'phohieutruong12.demo'],
+  ] as const) {
+    await gql(
+      principalToken,
+      `mutation($s: ID!, $y: String!, $g: Int!, $a: ID!) { assignGradeApprover(schoolId: $s, schoolYear: $y, grade: $g, accountId: $a) { grade } }`,
+      { s: schoolId, y: SCHOOL_YEAR, g: grade, a: byUsername(username).accountId },
+    );
+  }
+  process.stdout.write(`certificates of ${signers.length} signers registered; approvers named\n`);
+}
+
 async function main() {
   const admin = byUsername('admin.demo');
   const staff = byUsername('giaovu.demo');
   const schoolId = admin.schoolId;
   const staffToken = await tokenOf(staff);
   const adminToken = await tokenOf(admin);
+  await setUpSigning(schoolId, adminToken);
 
   // Re-running is safe: existing classes and students are reused; every later step is idempotent.
   const existing = await gql<{

@@ -21,6 +21,7 @@ export const SUBGRAPHS: readonly SubgraphDefinition[] = [
   service('students', 4002),
   service('academics', 4003),
   service('conduct', 4004),
+  service('signatures', 4005),
 ];
 
 export const SUPERGRAPH_PATH = path.join(REPO, 'gateway/supergraph.graphql');
