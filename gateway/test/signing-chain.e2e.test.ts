@@ -427,4 +427,83 @@ describe('the approval chain of one class over a whole year (R4, R8, R12)', () =
       firstBroken: { seq: tampered, reason: 'ALTERED' },
     });
   });
+
+  it('locks a window the principal decided only when the admin applies it and every owner confirmed, and reopens it the same way', async () => {
+    const { school, admin } = await stack.createSchoolWithAdmin('khoaso');
+    const schoolId = school._id;
+    const principal = await stack.createAccount(schoolId, 'hieutruong', 'PRINCIPAL');
+    const [adminT, principalT] = (await Promise.all(
+      [admin, principal].map(async (a) => (await stack.login(a.username, a.password)).accessToken),
+    )) as [string, string];
+    const code = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+      result.errors?.[0]?.extensions?.code;
+
+    const refusedToAdmin = await stack.query(
+      `mutation($s: ID!, $y: String!) { decideLockWindow(schoolId: $s, schoolYear: $y, period: TERM_1, grade: 11) { id } }`,
+      { s: schoolId, y: YEAR },
+      adminT,
+    );
+    expect(code(refusedToAdmin)).toBe('FORBIDDEN');
+    const decided = await stack.query<{ decideLockWindow: { id: string; state: string } }>(
+      `mutation($s: ID!, $y: String!) { decideLockWindow(schoolId: $s, schoolYear: $y, period: TERM_1, grade: 11) { id state } }`,
+      { s: schoolId, y: YEAR },
+      principalT,
+    );
+    expect(decided.data!.decideLockWindow.state).toBe('DECIDED');
+    const id = decided.data!.decideLockWindow.id;
+    const principalApplies = await stack.query(
+      `mutation($id: ID!) { applyLockWindow(id: $id) { state } }`,
+      { id },
+      principalT,
+    );
+    expect(code(principalApplies)).toBe('FORBIDDEN');
+    const applying = await stack.query<{ applyLockWindow: { state: string } }>(
+      `mutation($id: ID!) { applyLockWindow(id: $id) { state } }`,
+      { id },
+      adminT,
+    );
+    expect(applying.data!.applyLockWindow.state).toBe('APPLYING');
+    const WINDOWS = `query($s: ID!, $y: String!) { lockWindows(schoolId: $s, schoolYear: $y) { id state steps { action accountId } } }`;
+    type Windows = {
+      lockWindows: Array<{
+        id: string;
+        state: string;
+        steps: Array<{ action: string; accountId: string | null }>;
+      }>;
+    };
+    // Academics and conduct each confirm the lock; only then is the window applied.
+    const applied = await eventually(async () => {
+      const result = await stack.query<Windows>(WINDOWS, { s: schoolId, y: YEAR }, principalT);
+      return result.data?.lockWindows[0]?.state === 'APPLIED' ? result.data.lockWindows[0] : null;
+    }, 30_000);
+    expect(applied.steps.map((s) => s.action)).toEqual(['DECIDED', 'APPLYING', 'APPLIED']);
+    const lock = await stack.signatures.deps.records.models.locks
+      .findOne({ 'scope.schoolId': schoolId, 'scope.unit': 'WINDOW' })
+      .lean();
+    expect(lock!.state).toBe('APPLIED');
+    expect(lock!.confirmations.map((c) => c.owner).sort()).toEqual(['academics', 'conduct']);
+
+    const unlockTooEarly = await stack.query(
+      `mutation($id: ID!) { applyUnlock(id: $id) { state } }`,
+      { id },
+      adminT,
+    );
+    expect(code(unlockTooEarly)).toBe('CONFLICT');
+    const unlockDecided = await stack.query<{ decideUnlock: { state: string } }>(
+      `mutation($id: ID!) { decideUnlock(id: $id) { state } }`,
+      { id },
+      principalT,
+    );
+    expect(unlockDecided.data!.decideUnlock.state).toBe('UNLOCK_DECIDED');
+    const released = await stack.query<{ applyUnlock: { state: string } }>(
+      `mutation($id: ID!) { applyUnlock(id: $id) { state } }`,
+      { id },
+      adminT,
+    );
+    expect(released.data!.applyUnlock.state).toBe('RELEASED');
+    await eventually(async () => {
+      const current = await stack.signatures.deps.records.lockById(lock!._id);
+      return current?.state === 'RELEASED' ? current : null;
+    }, 30_000);
+  });
 });
