@@ -13,6 +13,10 @@ import { signaturesConfigSchema } from '../../services/signatures/src/env';
 import { createSignaturesService, type SignaturesService } from '../../services/signatures/src/server';
 import { studentsConfigSchema } from '../../services/students/src/env';
 import { createStudentsService, type StudentsService } from '../../services/students/src/server';
+import { SYSTEM_CALLER } from '../../services/identity/src/usecases/deps';
+import { assignTeaching, grantRole } from '../../services/identity/src/usecases/manage-roles';
+import { demoSchoolYear } from '../../services/students/src/seed/demo-data';
+import { gradebookRows } from '../../scripts/demo/marks';
 import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
 import { createGatewayServer } from '../src/server';
 import { TestStack } from './stack';
@@ -170,6 +174,128 @@ export class FullStack extends TestStack {
       this.identity?.close(),
     ]);
     rmSync(this.keystoreDir, { recursive: true, force: true });
+  }
+}
+
+/** The compulsory subjects and four electives: a complete record book. */
+export const COMPLETE_SUBJECTS = [
+  'NGU_VAN',
+  'TOAN',
+  'NGOAI_NGU_1',
+  'LICH_SU',
+  'GDQP_AN',
+  'VAT_LI',
+  'HOA_HOC',
+  'TIN_HOC',
+  'DIA_LI',
+  'GD_THE_CHAT',
+  'HD_TRAI_NGHIEM_HUONG_NGHIEP',
+  'GD_DIA_PHUONG',
+];
+
+/** A student of a test class, with its position in the demo profiles (2..: "good" students). */
+export interface ClassStudent {
+  id: string;
+  index: number;
+}
+
+/**
+ * The first grade-10 class of the demo year, opened by the academic staff, whose homeroom teacher
+ * (granted the role) also teaches every subject given, to keep the cast small; with the first
+ * `size` demo students admitted.
+ */
+export async function openClassTaughtByItsHomeroomTeacher(
+  stack: FullStack,
+  input: {
+    schoolId: string;
+    schoolYear: string;
+    staffToken: string;
+    teacherId: string;
+    subjects: string[];
+    size: number;
+  },
+): Promise<{ classId: string; students: ClassStudent[] }> {
+  const { schoolId, schoolYear, staffToken, teacherId } = input;
+  const demo = demoSchoolYear(schoolId, schoolYear).find((c) => c.grade === 10)!;
+  const created = await stack.query<{ createClass: { id: string } }>(
+    `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
+    { i: { schoolId, schoolYear, grade: demo.grade, name: demo.name, homeroomTeacherId: teacherId } },
+    staffToken,
+  );
+  const classId = created.data!.createClass.id;
+  await grantRole(stack.identity.deps, SYSTEM_CALLER, {
+    accountId: teacherId,
+    role: 'HOMEROOM_TEACHER',
+    scope: { schoolId, classId },
+  });
+  for (const subjectCode of input.subjects) {
+    await assignTeaching(stack.identity.deps, SYSTEM_CALLER, {
+      accountId: teacherId,
+      classId,
+      subjectCode,
+      schoolYear,
+    });
+  }
+  const students: ClassStudent[] = [];
+  for (const [index, person] of demo.students.slice(0, input.size).entries()) {
+    const admitted = await stack.query<{ admitStudent: { id: string } }>(
+      `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
+      { i: { ...person, classId } },
+      staffToken,
+    );
+    students.push({ id: admitted.data!.admitStudent.id, index: index + 2 });
+  }
+  return { classId, students };
+}
+
+export interface GradebookAnswer {
+  recordGradebook: {
+    ok: boolean;
+    errors: Array<{ code: string; studentId: string | null; column: string; message: string }>;
+  };
+}
+
+/** One gradebook write of a class, as its teacher makes it. */
+export function recordGradebook(
+  stack: FullStack,
+  token: string,
+  key: { classId: string; subjectCode: string; schoolYear: string; term: 1 | 2 },
+  rows: unknown[],
+) {
+  return stack.query<GradebookAnswer>(
+    `mutation($i: RecordGradebookInput!) { recordGradebook(input: $i) { ok errors { code studentId column message } } }`,
+    {
+      i: {
+        classId: key.classId,
+        subjectCode: key.subjectCode,
+        schoolYear: key.schoolYear,
+        term: `TERM_${key.term}`,
+        rows,
+      },
+    },
+    token,
+  );
+}
+
+/** Both terms of every subject given, with the demo profiles' marks (academics learns the roster from events: retried until it knows the class). */
+export async function recordYearOfMarks(
+  stack: FullStack,
+  token: string,
+  input: { classId: string; schoolYear: string; subjects: string[]; students: ClassStudent[] },
+): Promise<void> {
+  for (const subjectCode of input.subjects) {
+    for (const term of [1, 2] as const) {
+      const written = await eventually(async () => {
+        const result = await recordGradebook(
+          stack,
+          token,
+          { classId: input.classId, subjectCode, schoolYear: input.schoolYear, term },
+          gradebookRows(subjectCode, term, input.students),
+        );
+        return result.data?.recordGradebook.ok ? result : null;
+      }, 60_000);
+      expect(written.errors).toBeUndefined();
+    }
   }
 }
 

@@ -1,28 +1,16 @@
 import { eventually } from '@hocbaso/testkit';
-import { SYSTEM_CALLER } from '../../services/identity/src/usecases/deps';
-import { assignTeaching, grantRole } from '../../services/identity/src/usecases/manage-roles';
-import { demoSchoolYear } from '../../services/students/src/seed/demo-data';
-import { gradebookRows } from '../../scripts/demo/marks';
-import { FullStack } from './full-stack';
+import {
+  COMPLETE_SUBJECTS,
+  FullStack,
+  openClassTaughtByItsHomeroomTeacher,
+  recordGradebook,
+  recordYearOfMarks,
+} from './full-stack';
 
 jest.setTimeout(400_000);
 
 const YEAR = '2025-2026';
-/** The compulsory subjects and four electives: a complete record book. */
-const SUBJECTS = [
-  'NGU_VAN',
-  'TOAN',
-  'NGOAI_NGU_1',
-  'LICH_SU',
-  'GDQP_AN',
-  'VAT_LI',
-  'HOA_HOC',
-  'TIN_HOC',
-  'DIA_LI',
-  'GD_THE_CHAT',
-  'HD_TRAI_NGHIEM_HUONG_NGHIEP',
-  'GD_DIA_PHUONG',
-];
+const SUBJECTS = COMPLETE_SUBJECTS;
 
 describe('marks, conduct and the year outcome across academics, Kafka and conduct', () => {
   let stack: FullStack;
@@ -37,58 +25,20 @@ describe('marks, conduct and the year outcome across academics, Kafka and conduc
     const staff = await stack.createAccount(schoolId, 'giaovu', 'ACADEMIC_STAFF');
     const staffToken = (await stack.login(staff.username, staff.password)).accessToken;
     const homeroom = await stack.createAccount(schoolId, 'gvcn', 'SUBJECT_TEACHER');
-    const demo = demoSchoolYear(schoolId, YEAR)[0]!;
-    const created = await stack.query<{ createClass: { id: string } }>(
-      `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
-      {
-        i: { schoolId, schoolYear: YEAR, grade: demo.grade, name: demo.name, homeroomTeacherId: homeroom.id },
-      },
+    const { classId, students } = await openClassTaughtByItsHomeroomTeacher(stack, {
+      schoolId,
+      schoolYear: YEAR,
       staffToken,
-    );
-    const classId = created.data!.createClass.id;
-    await grantRole(stack.identity.deps, SYSTEM_CALLER, {
-      accountId: homeroom.id,
-      role: 'HOMEROOM_TEACHER',
-      scope: { schoolId, classId },
+      teacherId: homeroom.id,
+      subjects: SUBJECTS,
+      size: 3,
     });
-    // The homeroom teacher also teaches every subject here, to keep the cast small.
-    for (const subjectCode of SUBJECTS) {
-      await assignTeaching(stack.identity.deps, SYSTEM_CALLER, {
-        accountId: homeroom.id,
-        classId,
-        subjectCode,
-        schoolYear: YEAR,
-      });
-    }
-    const students: Array<{ id: string; index: number }> = [];
-    for (const [index, person] of demo.students.slice(0, 3).entries()) {
-      const admitted = await stack.query<{ admitStudent: { id: string } }>(
-        `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
-        { i: { ...person, classId } },
-        staffToken,
-      );
-      // Positions 2.. are "good" students in the demo profiles.
-      students.push({ id: admitted.data!.admitStudent.id, index: index + 2 });
-    }
     const token = (await stack.login(homeroom.username, homeroom.password)).accessToken;
     const target = students[0]!.id;
 
     const record = (subjectCode: string, term: 1 | 2, rows: unknown[]) =>
-      stack.query<{ recordGradebook: { ok: boolean; errors: unknown[] } }>(
-        `mutation($i: RecordGradebookInput!) { recordGradebook(input: $i) { ok errors { studentId column message } } }`,
-        { i: { classId, subjectCode, schoolYear: YEAR, term: `TERM_${term}`, rows } },
-        token,
-      );
-    // Academics learns the roster from the students events: wait until it accepts the class.
-    for (const subjectCode of SUBJECTS) {
-      for (const term of [1, 2] as const) {
-        const written = await eventually(async () => {
-          const result = await record(subjectCode, term, gradebookRows(subjectCode, term, students));
-          return result.data?.recordGradebook.ok ? result : null;
-        }, 60_000);
-        expect(written.errors).toBeUndefined();
-      }
-    }
+      recordGradebook(stack, token, { classId, subjectCode, schoolYear: YEAR, term }, rows);
+    await recordYearOfMarks(stack, token, { classId, schoolYear: YEAR, subjects: SUBJECTS, students });
     for (const term of ['TERM_1', 'TERM_2']) {
       await eventually(async () => {
         const result = await stack.query(

@@ -1,31 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createSchoolPki, sealKeyRef } from '@hocbaso/signing';
+import { createSchoolPki, sealKeyRef, splitPemChain } from '@hocbaso/signing';
 import { eventually } from '@hocbaso/testkit';
-import { SYSTEM_CALLER } from '../../services/identity/src/usecases/deps';
-import { assignTeaching, grantRole } from '../../services/identity/src/usecases/manage-roles';
-import { demoSchoolYear } from '../../services/students/src/seed/demo-data';
 import { gradebookRows } from '../../scripts/demo/marks';
-import { FullStack } from './full-stack';
+import {
+  COMPLETE_SUBJECTS,
+  FullStack,
+  openClassTaughtByItsHomeroomTeacher,
+  recordGradebook,
+  recordYearOfMarks,
+} from './full-stack';
 
 jest.setTimeout(600_000);
 
 const YEAR = '2025-2026';
-/** The compulsory subjects and four electives: a complete record book. */
-const SUBJECTS = [
-  'NGU_VAN',
-  'TOAN',
-  'NGOAI_NGU_1',
-  'LICH_SU',
-  'GDQP_AN',
-  'VAT_LI',
-  'HOA_HOC',
-  'TIN_HOC',
-  'DIA_LI',
-  'GD_THE_CHAT',
-  'HD_TRAI_NGHIEM_HUONG_NGHIEP',
-  'GD_DIA_PHUONG',
-];
+const SUBJECTS = COMPLETE_SUBJECTS;
 
 const SIGNATURE_FIELDS = `id role state status recordVersion supersededBy
   failure { code message details }
@@ -83,7 +72,7 @@ describe('the approval chain of one class over a whole year (R4, R8, R12)', () =
     expect(registerCa.errors).toBeUndefined();
     for (const keyRef of [principal.id, vice.id, homeroom.id, otherTeacher.id, sealKeyRef(schoolId)]) {
       const chainFile = await readFile(path.join(stack.keystoreDir, `${keyRef}.chain.pem`), 'utf8');
-      const chain = chainFile.split(/(?<=-----END CERTIFICATE-----)\s*/).filter((p) => p.includes('BEGIN'));
+      const chain = splitPemChain(chainFile);
       const registered = await stack.query(
         `mutation($s: ID!, $a: ID, $c: [String!]!) { registerSigningCertificate(schoolId: $s, accountId: $a, certificateChainPem: $c) { kind accountId } }`,
         { s: schoolId, a: keyRef.startsWith('seal-') ? null : keyRef, c: chain },
@@ -105,54 +94,22 @@ describe('the approval chain of one class over a whole year (R4, R8, R12)', () =
     }
 
     // ── A class of grade 10 with two students, every subject taught by the homeroom teacher ──
-    const demo = demoSchoolYear(schoolId, YEAR).find((c) => c.grade === 10)!;
-    const created = await stack.query<{ createClass: { id: string } }>(
-      `mutation($i: CreateClassInput!) { createClass(input: $i) { id } }`,
-      { i: { schoolId, schoolYear: YEAR, grade: 10, name: demo.name, homeroomTeacherId: homeroom.id } },
-      staffT,
-    );
-    const classId = created.data!.createClass.id;
-    await grantRole(stack.identity.deps, SYSTEM_CALLER, {
-      accountId: homeroom.id,
-      role: 'HOMEROOM_TEACHER',
-      scope: { schoolId, classId },
+    const { classId, students } = await openClassTaughtByItsHomeroomTeacher(stack, {
+      schoolId,
+      schoolYear: YEAR,
+      staffToken: staffT,
+      teacherId: homeroom.id,
+      subjects: SUBJECTS,
+      size: 2,
     });
-    for (const subjectCode of SUBJECTS) {
-      await assignTeaching(stack.identity.deps, SYSTEM_CALLER, {
-        accountId: homeroom.id,
-        classId,
-        subjectCode,
-        schoolYear: YEAR,
-      });
-    }
-    const students: Array<{ id: string; index: number }> = [];
-    for (const [index, person] of demo.students.slice(0, 2).entries()) {
-      const admitted = await stack.query<{ admitStudent: { id: string } }>(
-        `mutation($i: AdmitStudentInput!) { admitStudent(input: $i) { id } }`,
-        { i: { ...person, classId } },
-        staffT,
-      );
-      students.push({ id: admitted.data!.admitStudent.id, index: index + 2 });
-    }
     const teacherT = await token(homeroom);
     const otherT = await token(otherTeacher);
     const [first, second] = students.map((s) => s.id) as [string, string];
 
     // ── Marks and conduct for the whole year ──────────────────────────────────────────────────
     const recordMarks = (subjectCode: string, term: 1 | 2, rows: unknown[]) =>
-      stack.query<{ recordGradebook: { ok: boolean; errors: Array<{ code: string; message: string }> } }>(
-        `mutation($i: RecordGradebookInput!) { recordGradebook(input: $i) { ok errors { code message } } }`,
-        { i: { classId, subjectCode, schoolYear: YEAR, term: `TERM_${term}`, rows } },
-        teacherT,
-      );
-    for (const subjectCode of SUBJECTS) {
-      for (const term of [1, 2] as const) {
-        await eventually(async () => {
-          const result = await recordMarks(subjectCode, term, gradebookRows(subjectCode, term, students));
-          return result.data?.recordGradebook.ok ? result : null;
-        }, 60_000);
-      }
-    }
+      recordGradebook(stack, teacherT, { classId, subjectCode, schoolYear: YEAR, term }, rows);
+    await recordYearOfMarks(stack, teacherT, { classId, schoolYear: YEAR, subjects: SUBJECTS, students });
     for (const studentId of [first, second]) {
       for (const period of ['TERM_1', 'TERM_2']) {
         await eventually(async () => {

@@ -116,6 +116,9 @@ export const lockReleased = defineEvent({
   }),
 });
 
+/** Why an owner did not do what was asked: a stable error code and a Vietnamese message. */
+const refusalSchema = z.object({ code: z.string(), message: z.string(), details: z.array(z.string()) });
+
 /**
  * One owner's answer to `lockRequested` (and to `lockReleased`: outcome RELEASED).
  * APPLIED: the owner refuses writes to the unit from now on; `content` is the locked data in the
@@ -127,7 +130,7 @@ export const lockConfirmationSchema = z.object({
   owner: lockOwnerSchema,
   outcome: z.enum(['APPLIED', 'REFUSED', 'RELEASED']),
   content: z.unknown().nullable(),
-  refusal: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()) }).nullable(),
+  refusal: refusalSchema.nullable(),
   confirmedAt: z.iso.datetime({ offset: true }),
 });
 export type LockConfirmation = z.infer<typeof lockConfirmationSchema>;
@@ -205,7 +208,7 @@ export const correctionOutcomeSchema = z.object({
       after: z.union([z.number(), z.string(), z.null()]),
     }),
   ),
-  refusal: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()) }).nullable(),
+  refusal: refusalSchema.nullable(),
   appliedAt: z.iso.datetime({ offset: true }),
 });
 export type CorrectionOutcome = z.infer<typeof correctionOutcomeSchema>;

@@ -89,3 +89,37 @@ export function hasSchoolRole(
     )
   );
 }
+
+/** Phân công giảng dạy: the caller teaches this subject to this class in this school year. */
+export function teaches(
+  principal: Principal | null,
+  classId: string,
+  subjectCode: string,
+  schoolYear: string,
+  schoolId: string | null,
+): boolean {
+  return !!principal?.teaching.some(
+    (t) =>
+      t.classId === classId &&
+      t.subjectCode === subjectCode &&
+      t.schoolYear === schoolYear &&
+      (schoolId === null || t.schoolId === schoolId),
+  );
+}
+
+/** A class as the homeroom rule needs it. */
+export interface HomeroomPlace {
+  classId: string;
+  schoolId: string | null;
+  homeroomTeacherId: string | null;
+}
+
+/** The homeroom teacher of the class: holds the role, and is scoped to the class or named by it. */
+export function isHomeroomTeacherOf(principal: Principal | null, cls: HomeroomPlace): boolean {
+  const homeroomGrants = principal?.roles.filter((g) => g.role === 'HOMEROOM_TEACHER') ?? [];
+  if (!principal || homeroomGrants.length === 0) return false;
+  if (cls.homeroomTeacherId !== null && cls.homeroomTeacherId === principal.accountId) return true;
+  return homeroomGrants.some(
+    (g) => g.scope.classId === cls.classId && (cls.schoolId === null || g.scope.schoolId === cls.schoolId),
+  );
+}

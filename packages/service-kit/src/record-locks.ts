@@ -5,12 +5,13 @@ import {
   type EventData,
   type LockConfirmation,
   type LockOwner,
+  lockReleased,
+  lockRequested,
   type LockScope,
-  type lockRequested,
-  type lockReleased,
   type RecordPeriod,
 } from '@hocbaso/events';
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { EventHandler } from './consumer';
 import {
   addOutbox,
   documentLockKey,
@@ -71,6 +72,9 @@ export type LockDecision =
 export function periodCovers(lock: RecordPeriod, write: RecordPeriod): boolean {
   return lock === 'YEAR' || write === 'YEAR' || lock === write;
 }
+
+/** The topic of signatures' lock requests and releases, which every owner consumes. */
+export const RECORD_LOCK_TOPIC = lockRequested.topic;
 
 export class RecordLockRegistry {
   private readonly gate = new ScopeGate();
@@ -160,6 +164,26 @@ export class RecordLockRegistry {
         );
       }),
     );
+  }
+
+  /**
+   * The owner's consumer handlers of the protocol: a request is applied with `decide`, a release
+   * released; `changed` then wakes the outbox relay so that the answer leaves at once.
+   */
+  handlers(
+    decide: (scope: LockScope) => Promise<LockDecision>,
+    changed: () => void,
+  ): Record<string, EventHandler> {
+    return {
+      [lockRequested.type]: async (event) => {
+        await this.apply(event.data as EventData<typeof lockRequested>, decide);
+        changed();
+      },
+      [lockReleased.type]: async (event) => {
+        await this.release(event.data as EventData<typeof lockReleased>);
+        changed();
+      },
+    };
   }
 
   private confirmation(

@@ -9,10 +9,11 @@ import {
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
+  RECORD_LOCK_TOPIC,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { ConductConfig } from './env';
-import { lockEventHandlers, LOCK_TOPICS } from './events/lock-handlers';
+import { decideConductLock } from './usecases/record-locks';
 import { conductEventHandlers, CONSUMED_TOPICS } from './events/roster-handlers';
 import { conductRecordModel } from './model/conduct-record.model';
 import { ConductRepository, type RoundTripCounter } from './model/conduct.repository';
@@ -73,8 +74,8 @@ export async function createConductService(config: ConductConfig, logger: Logger
   // Signatures' lock requests in a group of their own: not queued behind the read models' backlog.
   await runtime.consume({
     groupId: config.CONDUCT_LOCKS_CONSUMER_GROUP,
-    topics: LOCK_TOPICS,
-    handlers: lockEventHandlers(deps),
+    topics: [RECORD_LOCK_TOPIC],
+    handlers: deps.locks.handlers((scope) => decideConductLock(deps, scope), deps.changed),
     fromBeginning: config.CONDUCT_LOCKS_CONSUME_FROM_BEGINNING,
   });
 

@@ -9,11 +9,12 @@ import {
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
+  RECORD_LOCK_TOPIC,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { StudentsConfig } from './env';
-import { lockEventHandlers, LOCK_TOPICS } from './events/lock-handlers';
+import { decideStudentsLock } from './usecases/record-locks';
 import { classModel } from './model/class.model';
 import { ClassRepository } from './model/class.repository';
 import { personalDataReadModel } from './model/personal-data-read.model';
@@ -88,8 +89,8 @@ export async function createStudentsService(
   // Signatures' lock requests (STUDENT_YEAR), from the start of the topic in production.
   await runtime.consume({
     groupId: config.STUDENTS_LOCKS_CONSUMER_GROUP,
-    topics: LOCK_TOPICS,
-    handlers: lockEventHandlers(deps),
+    topics: [RECORD_LOCK_TOPIC],
+    handlers: deps.locks.handlers((scope) => decideStudentsLock(deps, scope), deps.changed),
     fromBeginning: config.STUDENTS_LOCKS_CONSUME_FROM_BEGINNING,
   });
 

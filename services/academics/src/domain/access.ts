@@ -4,7 +4,7 @@
  * students and parents only their own record). Rows a caller may not read look absent.
  */
 import type { Role } from '@hocbaso/events';
-import type { Principal } from '@hocbaso/service-kit';
+import { isHomeroomTeacherOf, teaches, type Principal } from '@hocbaso/service-kit';
 
 /** What the rules need to know about a class (from the roster, or from its gradebook). */
 export interface ClassFacts {
@@ -23,33 +23,6 @@ export function readsWholeSchool(principal: Principal, schoolId: string | null):
     (g) =>
       (SCHOOL_READERS.includes(g.role) && g.scope.schoolId === schoolId) ||
       (g.role === 'INSPECTOR' && (g.scope.schoolId === null || g.scope.schoolId === schoolId)),
-  );
-}
-
-/** Phân công giảng dạy: the caller teaches this subject to this class in this school year. */
-export function teaches(
-  principal: Principal,
-  classId: string,
-  subjectCode: string,
-  schoolYear: string,
-  schoolId: string | null,
-): boolean {
-  return principal.teaching.some(
-    (t) =>
-      t.classId === classId &&
-      t.subjectCode === subjectCode &&
-      t.schoolYear === schoolYear &&
-      (schoolId === null || t.schoolId === schoolId),
-  );
-}
-
-/** The homeroom teacher of the class: by role scope, or named by the class and holding the role. */
-export function isHomeroomTeacherOf(principal: Principal, cls: ClassFacts): boolean {
-  const homeroomGrants = principal.roles.filter((g) => g.role === 'HOMEROOM_TEACHER');
-  if (homeroomGrants.length === 0) return false;
-  if (cls.homeroomTeacherId !== null && cls.homeroomTeacherId === principal.accountId) return true;
-  return homeroomGrants.some(
-    (g) => g.scope.classId === cls.classId && (cls.schoolId === null || g.scope.schoolId === cls.schoolId),
   );
 }
 

@@ -2,7 +2,7 @@ import { Class } from './class.resolver';
 import { Gradebook, GradebookLine } from './gradebook.resolver';
 import { Mutation } from './mutation.resolver';
 import { Query } from './query.resolver';
-import { DateTime } from './scalars';
+import { DateTime } from '@hocbaso/service-kit';
 import { Student } from './student.resolver';
 import { LearningResult, Reassessment, SubjectResult } from './subject-result.resolver';
 import { Subject } from './subject.resolver';

@@ -141,3 +141,22 @@ export function periodsOfFields(fields: readonly string[]): RecordPeriod[] {
   }
   return [...periods];
 }
+
+/** A class's subjects: those taught (identity's assignments) and those with marks (academics), sorted. */
+export function subjectsOfClass(
+  teaching: ReadonlyArray<{ subjectCode: string }>,
+  progress: ReadonlyArray<{ subjectCode: string }>,
+): string[] {
+  return [...new Set([...teaching, ...progress].map((s) => s.subjectCode))].sort();
+}
+
+/**
+ * What the school's seal signs over an approval: the approval's identity, content hash and
+ * signature, so the seal vouches for that one signature of that one content.
+ */
+export function sealStatement(signatureId: string, approval: { contentHash: string; signature: string }) {
+  return {
+    format: 'hocbaso.seal/1',
+    approval: { signatureId, contentHash: approval.contentHash, signature: approval.signature },
+  };
+}

@@ -79,6 +79,13 @@ export class RecordsRepository {
     return this.models.signatures.findById(id).lean<SignatureDocument>().exec();
   }
 
+  signaturesByIds(ids: readonly string[]): Promise<SignatureDocument[]> {
+    return this.models.signatures
+      .find({ _id: { $in: [...ids] } })
+      .lean<SignatureDocument[]>()
+      .exec();
+  }
+
   signaturesOfLock(lockId: string): Promise<SignatureDocument[]> {
     return this.models.signatures.find({ lockId }).lean<SignatureDocument[]>().exec();
   }

@@ -1,6 +1,6 @@
-import { AppError, forbidden } from '@hocbaso/errors';
-import { DateTime, type Principal, type RequestContext } from '@hocbaso/service-kit';
-import { canOverseeSchool, isHomeroomTeacherOf, teachesSubject } from '../domain/access';
+import { forbidden } from '@hocbaso/errors';
+import { DateTime, type RequestContext } from '@hocbaso/service-kit';
+import { canOverseeSchool } from '../domain/access';
 import type { CorrectionDocument } from '../model/correction.model';
 import type { CertificateDocument, GradeApproverDocument } from '../model/registry.model';
 import type { SignatureDocument, StoredSignature } from '../model/signature.model';
@@ -20,11 +20,13 @@ import {
 import type { SignaturesDeps } from '../usecases/deps';
 import { applyLockWindow, applyUnlock, decideLockWindow, decideUnlock } from '../usecases/lock-windows';
 import {
-  readClassProgress,
+  classSigningProgress,
   readSignature,
-  recordStatus,
+  readCorrections,
+  readRecordStatus,
   signingBoard,
   verifySignature,
+  visibleClass,
   type ClassSigningProgress,
 } from '../usecases/reads';
 import {
@@ -79,28 +81,6 @@ function parseCorrectionValue(value: string | null | undefined): number | string
   return /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
-/** Who may see a student's record status: the school board, inspectors, the student or a parent. */
-async function mayReadRecordStatus(context: SignaturesContext, studentId: string, schoolYear: string) {
-  const principal: Principal | null = context.principal;
-  if (!principal) return false;
-  if (
-    principal.roles.some(
-      (g) => (g.role === 'STUDENT' || g.role === 'PARENT') && g.scope.studentId === studentId,
-    )
-  )
-    return true;
-  const cls = await context.deps.facts.findClassOfStudent(studentId, schoolYear);
-  if (!cls) return principal.roles.some((g) => g.role === 'INSPECTOR');
-  return (
-    canOverseeSchool(principal, cls.schoolId) ||
-    isHomeroomTeacherOf(principal, {
-      classId: cls._id,
-      schoolId: cls.schoolId,
-      homeroomTeacherId: cls.homeroomTeacherId,
-    })
-  );
-}
-
 export const resolvers = {
   DateTime,
   Signature: {
@@ -143,13 +123,14 @@ export const resolvers = {
       args: { schoolYear: string },
       context: SignaturesContext,
     ) => {
-      if (!(await mayReadRecordStatus(context, id, args.schoolYear))) return null;
-      const status = await recordStatus(context.deps, id, args.schoolYear);
-      return {
-        ...status,
-        history: status.signatures,
-        corrections: { count: status.corrections.count, subjects: status.corrections.subjects },
-      };
+      const status = await readRecordStatus(context.deps, callerOf(context), id, args.schoolYear);
+      return (
+        status && {
+          ...status,
+          history: status.signatures,
+          corrections: { count: status.corrections.count, subjects: status.corrections.subjects },
+        }
+      );
     },
   },
   Class: {
@@ -159,21 +140,13 @@ export const resolvers = {
       args: { schoolYear: string },
       context: SignaturesContext,
     ) => {
-      const progress = await readClassProgress(context.deps, callerOf(context), id, args.schoolYear).catch(
-        (error: unknown) => {
-          if (error instanceof AppError && error.code === 'FORBIDDEN') return null;
-          throw error;
-        },
-      );
-      return progress && progressView(progress);
+      const cls = await visibleClass(context.deps, callerOf(context), id, args.schoolYear);
+      return cls && progressView(await classSigningProgress(context.deps, cls));
     },
-    signatures: async ({ id }: { id: string }, args: { schoolYear: string }, context: SignaturesContext) => {
-      const progress = await readClassProgress(context.deps, callerOf(context), id, args.schoolYear).catch(
-        () => null,
-      );
-      if (!progress) return [];
-      return context.deps.records.signaturesOfClass(id, args.schoolYear);
-    },
+    signatures: async ({ id }: { id: string }, args: { schoolYear: string }, context: SignaturesContext) =>
+      (await visibleClass(context.deps, callerOf(context), id, args.schoolYear))
+        ? context.deps.records.signaturesOfClass(id, args.schoolYear)
+        : [],
   },
   Query: {
     signature: (_: unknown, args: { id: string }, context: SignaturesContext) =>
@@ -198,31 +171,11 @@ export const resolvers = {
       if (!canOverseeSchool(context.principal, args.schoolId)) throw forbidden();
       return context.deps.records.lockWindowsOf(args.schoolId, args.schoolYear);
     },
-    correctionRequests: async (
+    correctionRequests: (
       _: unknown,
       args: { schoolId: string; schoolYear: string },
       context: SignaturesContext,
-    ) => {
-      const all = await context.deps.records.correctionsOf(args);
-      if (canOverseeSchool(context.principal, args.schoolId)) return all;
-      // A teacher sees the requests of the classes and subjects they teach or lead.
-      const mine = await Promise.all(
-        all.map(async (c) => {
-          if (c.filedBy === context.principal?.accountId) return true;
-          if (teachesSubject(context.principal, c.classId, c.subjectCode, c.schoolYear)) return true;
-          const cls = await context.deps.facts.findClass(c.classId);
-          return (
-            !!cls &&
-            isHomeroomTeacherOf(context.principal, {
-              classId: cls._id,
-              schoolId: cls.schoolId,
-              homeroomTeacherId: cls.homeroomTeacherId,
-            })
-          );
-        }),
-      );
-      return all.filter((_c, i) => mine[i]);
-    },
+    ) => readCorrections(context.deps, callerOf(context), args.schoolId, args.schoolYear),
     auditTrail: (_: unknown, args: AuditQuery, context: SignaturesContext) =>
       readAuditTrail(context.deps, callerOf(context), args),
     verifyAuditTrail: (_: unknown, __: unknown, context: SignaturesContext) =>

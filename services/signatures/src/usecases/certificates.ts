@@ -9,9 +9,6 @@ import {
 } from '../model/registry.model';
 import { actorOf, signaturesEvent, type Caller, type SignaturesDeps } from './deps';
 
-/** The key reference of a school's organisational seal in the signer. */
-export const sealKeyRef = (schoolId: string) => `seal-${schoolId}`;
-
 /** The PEM of every CA the school registered. */
 export async function registeredAuthorities(deps: SignaturesDeps, schoolId: string): Promise<string[]> {
   const authorities = await deps.records.certificatesOf(schoolId, 'CERTIFICATE_AUTHORITY');

@@ -13,7 +13,7 @@ import {
   type CorrectionChange,
   type CorrectionOutcome,
 } from '@hocbaso/events';
-import { isAdminOf, isHomeroomTeacherOf, isPrincipalOf, teachesSubject } from '../domain/access';
+import { isAdminOf, isHomeroomOfClass, isPrincipalOf, teaches } from '../domain/access';
 import {
   isCorrectionField,
   lockCoversTarget,
@@ -70,6 +70,27 @@ function validate(input: FileCorrectionInput): FieldProblem[] {
   return problems;
 }
 
+/** The place in the record book a filed correction changes. */
+const targetOf = (c: CorrectionDocument): CorrectionTarget => ({
+  schoolId: c.schoolId,
+  schoolYear: c.schoolYear,
+  classId: c.classId,
+  grade: c.grade,
+  studentId: c.studentId,
+  subjectCode: c.subjectCode,
+  periods: periodsOfFields(c.changes.map((x) => x.field)),
+});
+
+/** The states as a teacher reads them. */
+const STATE_NAMES: Record<CorrectionState, string> = {
+  FILED: 'chờ Hiệu trưởng phê duyệt',
+  APPROVED: 'chờ quản trị thực hiện',
+  REJECTED: 'đã bị từ chối',
+  APPLYING: 'đang được thực hiện',
+  APPLIED: 'đã thực hiện',
+  FAILED: 'không thực hiện được',
+};
+
 const step = (action: CorrectionStep['action'], caller: Caller, at: Date, note: string | null = null) => ({
   action,
   accountId: caller.principal?.accountId ?? null,
@@ -102,12 +123,8 @@ export async function fileCorrection(
   const cls = await deps.facts.findClass(input.classId);
   if (!cls || cls.schoolYear !== input.schoolYear) throw notFound('Không tìm thấy lớp trong năm học này.');
   const allowed =
-    teachesSubject(caller.principal, input.classId, input.subjectCode, input.schoolYear) ||
-    isHomeroomTeacherOf(caller.principal, {
-      classId: cls._id,
-      schoolId: cls.schoolId,
-      homeroomTeacherId: cls.homeroomTeacherId,
-    });
+    teaches(caller.principal, input.classId, input.subjectCode, input.schoolYear, cls.schoolId) ||
+    isHomeroomOfClass(caller.principal, cls);
   if (!allowed)
     throw forbidden('Chỉ giáo viên bộ môn hoặc giáo viên chủ nhiệm của lớp được lập đề nghị chỉnh sửa.');
   if (!cls.members.includes(input.studentId)) throw new AppError('STUDENT_NOT_IN_CLASS');
@@ -182,7 +199,7 @@ async function transition(
   });
   if (wrongState || !updated) {
     throw new AppError('CORRECTION_STATE', {
-      message: `Đề nghị đang ở trạng thái ${current.state}; thao tác này cần trạng thái ${from}.`,
+      message: `Không thể thực hiện: đề nghị chỉnh sửa đang ${STATE_NAMES[current.state]}, thao tác này chỉ làm được khi đề nghị ${STATE_NAMES[from]}.`,
     });
   }
   deps.changed();
@@ -277,15 +294,7 @@ export async function onCorrectionApplied(deps: SignaturesDeps, outcome: Correct
     deps.changed();
     return;
   }
-  const target: CorrectionTarget = {
-    schoolId: correction.schoolId,
-    schoolYear: correction.schoolYear,
-    classId: correction.classId,
-    grade: correction.grade,
-    studentId: correction.studentId,
-    subjectCode: correction.subjectCode,
-    periods: periodsOfFields(correction.changes.map((c) => c.field)),
-  };
+  const target = targetOf(correction);
   const candidates = [
     ...(await deps.records.signaturesOfClass(correction.classId, correction.schoolYear)),
     ...(await deps.records.signaturesOfStudents([correction.studentId], correction.schoolYear)),
@@ -316,26 +325,18 @@ export async function onCorrectionApplied(deps: SignaturesDeps, outcome: Correct
 }
 
 /** 1, then one more per applied correction of the unit's content (the record's version). */
+export function recordVersionFrom(scope: SignedScope, corrections: readonly CorrectionDocument[]): number {
+  const applied = corrections.filter((c) => c.state === 'APPLIED' && supersededBy(scope, targetOf(c)));
+  return 1 + applied.length;
+}
+
 export async function recordVersionOf(deps: SignaturesDeps, scope: SignedScope): Promise<number> {
   const corrections = await deps.records.correctionsOf(
     scope.unit === 'STUDENT_YEAR'
       ? { studentIds: [scope.studentId], schoolYear: scope.schoolYear }
       : { schoolId: scope.schoolId, schoolYear: scope.schoolYear },
   );
-  const applied = corrections.filter(
-    (c) =>
-      c.state === 'APPLIED' &&
-      supersededBy(scope, {
-        schoolId: c.schoolId,
-        schoolYear: c.schoolYear,
-        classId: c.classId,
-        grade: c.grade,
-        studentId: c.studentId,
-        subjectCode: c.subjectCode,
-        periods: periodsOfFields(c.changes.map((x) => x.field)),
-      }),
-  );
-  return 1 + applied.length;
+  return recordVersionFrom(scope, corrections);
 }
 
 /** The paper book's correction footer: per year, how many corrections and in which subjects. */

@@ -7,6 +7,15 @@ import { releaseLockOf } from './signing';
 
 type WindowState = LockWindowDocument['state'];
 
+/** The states as a principal or an admin reads them. */
+const STATE_NAMES: Record<WindowState, string> = {
+  DECIDED: 'đã được Hiệu trưởng quyết định, chờ quản trị khóa',
+  APPLYING: 'đang được khóa',
+  APPLIED: 'đã khóa',
+  UNLOCK_DECIDED: 'đã được Hiệu trưởng cho mở khóa, chờ quản trị mở',
+  RELEASED: 'đã mở khóa',
+};
+
 const windowEvent = (w: LockWindowDocument, state: WindowState, caller: Caller) =>
   signaturesEvent(lockWindowChanged, `lock-windows/${w._id}`, w.schoolId, {
     windowId: w._id,
@@ -82,7 +91,9 @@ async function step(
     };
   });
   if (wrong || !updated) {
-    throw new AppError('CONFLICT', { message: `Quyết định khóa sổ đang ở trạng thái ${current.state}.` });
+    throw new AppError('CONFLICT', {
+      message: `Không thể thực hiện: quyết định khóa sổ ${STATE_NAMES[current.state]}; thao tác này cần quyết định ${STATE_NAMES[from]}.`,
+    });
   }
   deps.changed();
   return updated;

@@ -1,12 +1,12 @@
 import { forbidden, notFound } from '@hocbaso/errors';
 import { verifySignedSnapshot, type VerificationProblem } from '@hocbaso/signing';
-import { canOverseeSchool, isHomeroomTeacherOf, isInspector } from '../domain/access';
+import { canOverseeSchool, isHomeroomOfClass, isInspector, teaches } from '../domain/access';
+import { sealStatement, subjectsOfClass } from '../domain/units';
 import type { ClassFacts } from '../model/read-model.model';
 import type { SignatureDocument, StoredSignature } from '../model/signature.model';
 import { correctionFooter } from './corrections';
 import { registeredAuthorities } from './certificates';
 import type { Caller, SignaturesDeps } from './deps';
-import { subjectsNotSigned } from './signing';
 
 const current = (s: SignatureDocument) => s.state === 'SIGNED' && s.status === 'CURRENT';
 
@@ -42,9 +42,7 @@ export async function classSigningProgress(
     deps.facts.progressOfClass(cls._id, cls.schoolYear),
     deps.records.signaturesOfClass(cls._id, cls.schoolYear),
   ]);
-  const codes = [
-    ...new Set([...teaching.map((t) => t.subjectCode), ...progress.map((p) => p.subjectCode)]),
-  ].sort();
+  const codes = subjectsOfClass(teaching, progress);
   const studentCount = cls.members.length;
   const subjects = codes.map((subjectCode): SubjectProgress => {
     const students = progress.find((p) => p.subjectCode === subjectCode)?.students ?? {};
@@ -86,21 +84,21 @@ export async function classSigningProgress(
   };
 }
 
-export async function readClassProgress(
+/**
+ * The class of that school year when the caller may see its signing (its homeroom teacher, the
+ * school's board and admin, inspectors); null otherwise, as if it did not exist.
+ */
+export async function visibleClass(
   deps: SignaturesDeps,
   caller: Caller,
   classId: string,
   schoolYear: string,
-): Promise<ClassSigningProgress | null> {
+): Promise<ClassFacts | null> {
   const cls = await deps.facts.findClass(classId);
   if (!cls || cls.schoolYear !== schoolYear) return null;
-  const homeroom = isHomeroomTeacherOf(caller.principal, {
-    classId: cls._id,
-    schoolId: cls.schoolId,
-    homeroomTeacherId: cls.homeroomTeacherId,
-  });
-  if (!homeroom && !canOverseeSchool(caller.principal, cls.schoolId)) throw forbidden();
-  return classSigningProgress(deps, cls);
+  const allowed =
+    isHomeroomOfClass(caller.principal, cls) || canOverseeSchool(caller.principal, cls.schoolId);
+  return allowed ? cls : null;
 }
 
 /** Bảng theo dõi của Ban giám hiệu: every class of the school. */
@@ -115,8 +113,6 @@ export async function signingBoard(
   return Promise.all(classes.map((cls) => classSigningProgress(deps, cls)));
 }
 
-export { subjectsNotSigned };
-
 export interface RecordStatus {
   studentId: string;
   schoolYear: string;
@@ -127,8 +123,63 @@ export interface RecordStatus {
   corrections: Awaited<ReturnType<typeof correctionFooter>>;
 }
 
+/** Who may see a student's record status: the school board and admin, the homeroom teacher, inspectors, the student or a parent. */
+async function mayReadRecordStatus(
+  caller: Caller,
+  deps: SignaturesDeps,
+  studentId: string,
+  schoolYear: string,
+) {
+  const principal = caller.principal;
+  if (!principal) return false;
+  const own = principal.roles.some(
+    (g) => (g.role === 'STUDENT' || g.role === 'PARENT') && g.scope.studentId === studentId,
+  );
+  if (own) return true;
+  const cls = await deps.facts.findClassOfStudent(studentId, schoolYear);
+  if (!cls) return isInspector(principal);
+  return canOverseeSchool(principal, cls.schoolId) || isHomeroomOfClass(principal, cls);
+}
+
+/** Student.recordStatus for those who may see it (null for the others, as if absent). */
+export async function readRecordStatus(
+  deps: SignaturesDeps,
+  caller: Caller,
+  studentId: string,
+  schoolYear: string,
+): Promise<RecordStatus | null> {
+  if (!(await mayReadRecordStatus(caller, deps, studentId, schoolYear))) return null;
+  return recordStatus(deps, studentId, schoolYear);
+}
+
+/**
+ * Correction requests of a school year: all of them for the school's board, admin and inspectors;
+ * for a teacher, those they filed or that concern a subject they teach or a class they lead.
+ */
+export async function readCorrections(
+  deps: SignaturesDeps,
+  caller: Caller,
+  schoolId: string,
+  schoolYear: string,
+) {
+  const all = await deps.records.correctionsOf({ schoolId, schoolYear });
+  if (canOverseeSchool(caller.principal, schoolId)) return all;
+  const classIds = [...new Set(all.map((c) => c.classId))];
+  const led = new Set(
+    (await Promise.all(classIds.map((id) => deps.facts.findClass(id))))
+      .filter((cls) => !!cls && isHomeroomOfClass(caller.principal, cls))
+      .map((cls) => cls!._id),
+  );
+  return all.filter(
+    (c) =>
+      c.filedBy === caller.principal?.accountId ||
+      teaches(caller.principal, c.classId, c.subjectCode, c.schoolYear, c.schoolId) ||
+      led.has(c.classId),
+  );
+}
+
 /** Student.recordStatus: the year's approval, its history and the correction footer. */
-export async function recordStatus(
+async function recordStatus(
   deps: SignaturesDeps,
   studentId: string,
   schoolYear: string,
@@ -156,7 +207,7 @@ export interface SignatureVerification {
   checkedAt: Date;
 }
 
-async function checkOne(signed: StoredSignature, snapshot: unknown, authorities: string[]) {
+function checkOne(signed: StoredSignature, snapshot: unknown, authorities: string[]) {
   return verifySignedSnapshot({
     signed: {
       canonical: signed.canonical,
@@ -190,21 +241,13 @@ export async function verifySignature(
     };
   }
   const authorities = await registeredAuthorities(deps, signature.schoolId);
-  const main = await checkOne(signature.signed, signature.snapshot, authorities);
+  const main = checkOne(signature.signed, signature.snapshot, authorities);
   let seal: SignatureVerification['seal'] = null;
   if (signature.role === 'APPROVER') {
     if (!signature.seal) {
       seal = { valid: false, problems: [{ code: 'MALFORMED', message: 'Thiếu dấu của nhà trường.' }] };
     } else {
-      const sealed = {
-        format: 'hocbaso.seal/1',
-        approval: {
-          signatureId: signature._id,
-          contentHash: signature.signed.contentHash,
-          signature: signature.signed.signature,
-        },
-      };
-      const result = await checkOne(signature.seal, sealed, authorities);
+      const result = checkOne(signature.seal, sealStatement(signature._id, signature.signed), authorities);
       seal = { valid: result.valid, problems: result.problems };
     }
   }

@@ -1,3 +1,4 @@
+import { subjectByCode } from '@hocbaso/assessment';
 import { AppError, forbidden, notFound, type ErrorCode } from '@hocbaso/errors';
 import {
   lockOwnersOf,
@@ -8,20 +9,29 @@ import {
   type LockConfirmation,
 } from '@hocbaso/events';
 import {
+  sealKeyRef,
   signSnapshot,
   verifySignedSnapshot,
   type SignedSnapshot,
   type VerificationProblem,
 } from '@hocbaso/signing';
-import { isHomeroomTeacherOf, teachesSubject } from '../domain/access';
-import { lockStateAfter, recordSnapshot, roleForUnit, unitKey, type SignedScope } from '../domain/units';
+import { isHomeroomOfClass, teaches } from '../domain/access';
+import {
+  lockStateAfter,
+  recordSnapshot,
+  roleForUnit,
+  sealStatement,
+  subjectsOfClass,
+  unitKey,
+  type SignedScope,
+} from '../domain/units';
 import type { LockDocument } from '../model/lock.model';
 import type { ClassFacts } from '../model/read-model.model';
 import { gradeApproverId } from '../model/registry.model';
 import type { ProblemRecord, SignatureDocument, StoredSignature } from '../model/signature.model';
 import { actorOf, signaturesEvent, waitFor, type Caller, type SignaturesDeps } from './deps';
-import { registeredAuthorities, registeredSignerCertificate, sealKeyRef } from './certificates';
-import { recordVersionOf } from './corrections';
+import { registeredAuthorities, registeredSignerCertificate } from './certificates';
+import { recordVersionFrom, recordVersionOf } from './corrections';
 
 export type RecordPeriod = 'TERM_1' | 'TERM_2' | 'YEAR';
 
@@ -34,7 +44,9 @@ const problem = (code: ErrorCode, message: string, details: string[] = []): Prob
 async function knownClass(deps: SignaturesDeps, classId: string, schoolYear: string): Promise<ClassFacts> {
   const cls = await deps.facts.findClass(classId);
   if (!cls || cls.schoolYear !== schoolYear) {
-    throw notFound(`Lớp ${classId} năm học ${schoolYear} chưa có trong hệ thống ký duyệt.`);
+    throw notFound(
+      `Lớp học này chưa có trong danh sách ký duyệt năm học ${schoolYear}. Nếu lớp vừa được tạo, vui lòng thử lại sau ít phút.`,
+    );
   }
   return cls;
 }
@@ -49,7 +61,7 @@ export async function signSubjectResults(
 ): Promise<SignatureDocument> {
   const principal = requirePrincipal(caller);
   const cls = await knownClass(deps, input.classId, input.schoolYear);
-  if (!teachesSubject(principal, input.classId, input.subjectCode, input.schoolYear)) {
+  if (!teaches(principal, input.classId, input.subjectCode, input.schoolYear, cls.schoolId)) {
     throw forbidden('Chỉ giáo viên được phân công dạy môn này ở lớp này mới được ký kết quả môn học.');
   }
   const scope: SignedScope = { unit: 'SUBJECT', schoolId: cls.schoolId, ...input };
@@ -67,19 +79,19 @@ export async function signClassConduct(
 ): Promise<SignatureDocument> {
   requirePrincipal(caller);
   const cls = await knownClass(deps, input.classId, input.schoolYear);
-  if (
-    !isHomeroomTeacherOf(caller.principal, {
-      classId: cls._id,
-      schoolId: cls.schoolId,
-      homeroomTeacherId: cls.homeroomTeacherId,
-    })
-  ) {
+  if (!isHomeroomOfClass(caller.principal, cls)) {
     throw forbidden('Chỉ giáo viên chủ nhiệm của lớp mới được ký phần này.');
   }
-  const unsigned = await subjectsNotSigned(deps, cls, input.period);
-  if (unsigned.length > 0) {
+  const { subjects, unsigned } = await subjectsNotSigned(deps, cls, input.period);
+  if (subjects.length === 0) {
     throw new AppError('SIGNING_ORDER', {
-      message: `Chưa thể ký: còn ${unsigned.length} môn chưa được giáo viên bộ môn ký (${unsigned.join(', ')}).`,
+      message: 'Chưa thể ký: lớp chưa có môn học nào được phân công hay nhập điểm.',
+    });
+  }
+  if (unsigned.length > 0) {
+    const names = unsigned.map((code) => subjectByCode(code)?.name ?? code);
+    throw new AppError('SIGNING_ORDER', {
+      message: `Chưa thể ký: còn ${unsigned.length} môn chưa được giáo viên bộ môn ký (${names.join(', ')}).`,
       details: { subjects: unsigned },
     });
   }
@@ -87,28 +99,28 @@ export async function signClassConduct(
   return requestAndWait(deps, caller, scope, cls);
 }
 
-/** The subjects of a class (taught or with marks) without a current signature for the period. */
+/** The subjects of a class (taught or with marks), and those without a current signature covering the period. */
 export async function subjectsNotSigned(
   deps: SignaturesDeps,
   cls: ClassFacts,
   period: RecordPeriod,
-): Promise<string[]> {
+): Promise<{ subjects: string[]; unsigned: string[] }> {
   const [teaching, progress, signatures] = await Promise.all([
     deps.facts.teachingOfClass(cls._id, cls.schoolYear),
     deps.facts.progressOfClass(cls._id, cls.schoolYear),
     deps.records.signaturesOfClass(cls._id, cls.schoolYear),
   ]);
-  const subjects = [
-    ...new Set([...teaching.map((t) => t.subjectCode), ...progress.map((p) => p.subjectCode)]),
-  ];
-  if (subjects.length === 0) return ['(lớp chưa có môn học nào)'];
   const signed = new Set(
-    signatures
-      .filter((s) => isCurrentSignature(s) && s.scope.unit === 'SUBJECT')
-      .filter((s) => s.scope.unit === 'SUBJECT' && (s.scope.period === period || s.scope.period === 'YEAR'))
-      .map((s) => (s.scope.unit === 'SUBJECT' ? s.scope.subjectCode : '')),
+    signatures.flatMap((s) =>
+      isCurrentSignature(s) &&
+      s.scope.unit === 'SUBJECT' &&
+      (s.scope.period === period || s.scope.period === 'YEAR')
+        ? [s.scope.subjectCode]
+        : [],
+    ),
   );
-  return subjects.filter((s) => !signed.has(s)).sort();
+  const subjects = subjectsOfClass(teaching, progress);
+  return { subjects, unsigned: subjects.filter((code) => !signed.has(code)) };
 }
 
 /** Why the approver may not approve this class's records (null: may). */
@@ -175,33 +187,41 @@ export async function approveClassRecords(
   const cls = await knownClass(deps, input.classId, input.schoolYear);
   const refusal = await approvalRefusal(deps, caller, cls);
   if (refusal) throw refusal;
+  await requireSignerCertificate(deps, cls.schoolId, caller);
   const batchId = deps.newId();
-  const existing = await deps.records.signaturesOfStudents(cls.members, cls.schoolYear);
+  const [existing, corrections] = await Promise.all([
+    deps.records.signaturesOfStudents(cls.members, cls.schoolYear),
+    deps.records.correctionsOf({ studentIds: cls.members, schoolYear: cls.schoolYear }),
+  ]);
   const started = await Promise.all(
     [...cls.members].sort().map(async (studentId): Promise<StudentApproval> => {
-      const current = existing.find(
-        (s) => s.studentId === studentId && s.scope.unit === 'STUDENT_YEAR' && isCurrentSignature(s),
-      );
+      const scope: SignedScope = { unit: 'STUDENT_YEAR', schoolId: cls.schoolId, ...input, studentId };
+      const current = existing.find((s) => s.unitKey === unitKey(scope) && isCurrentSignature(s));
       if (current) return { studentId, signature: current, error: null };
       try {
-        const scope: SignedScope = { unit: 'STUDENT_YEAR', schoolId: cls.schoolId, ...input, studentId };
-        return {
-          studentId,
-          signature: await requestSignature(deps, caller, scope, cls, batchId),
-          error: null,
-        };
+        const recordVersion = recordVersionFrom(scope, corrections);
+        const signature = await requestSignature(deps, caller, scope, { existing, recordVersion, batchId });
+        return { studentId, signature, error: null };
       } catch (error) {
         return { studentId, signature: null, error: problemOf(error) };
       }
     }),
   );
-  return Promise.all(
-    started.map(async (approval) => {
-      if (!approval.signature || approval.signature.state !== 'LOCKING') return approval;
-      const settled = await settle(deps, approval.signature._id);
-      return { ...approval, signature: settled, error: settled.failure };
-    }),
+  // One poll for the whole class, not one per student.
+  const waiting = started.flatMap((a) => (a.signature?.state === 'LOCKING' ? [a.signature._id] : []));
+  const settled = new Map(
+    (
+      await waitFor(
+        () => deps.records.signaturesByIds(waiting),
+        (signatures) => signatures.every((s) => s.state !== 'LOCKING'),
+        deps.signingWaitMs,
+      )
+    ).map((s) => [s._id, s]),
   );
+  return started.map((approval) => {
+    const signature = approval.signature && (settled.get(approval.signature._id) ?? approval.signature);
+    return { ...approval, signature, error: approval.error ?? signature?.failure ?? null };
+  });
 }
 
 function problemOf(error: unknown): ProblemRecord {
@@ -214,55 +234,60 @@ function requirePrincipal(caller: Caller) {
   return caller.principal;
 }
 
+/** The signer must hold a registered certificate valid now, before anything is locked. */
+async function requireSignerCertificate(deps: SignaturesDeps, schoolId: string, caller: Caller) {
+  if (!(await registeredSignerCertificate(deps, schoolId, caller.principal!.accountId, deps.now()))) {
+    throw new AppError('CERTIFICATE_MISSING', {
+      message: 'Bạn chưa có chứng thư số còn hiệu lực được nhà trường đăng ký; hãy liên hệ quản trị.',
+    });
+  }
+}
+
+/** Requests one signature and waits for the owners' confirmations and the signing (or SIGNING_WAIT_MS: LOCKING). */
 async function requestAndWait(
   deps: SignaturesDeps,
   caller: Caller,
   scope: SignedScope,
   cls: ClassFacts,
 ): Promise<SignatureDocument> {
-  const requested = await requestSignature(deps, caller, scope, cls, null);
-  return settle(deps, requested._id);
-}
-
-/** Waits for the owners' confirmations and the signing (or until SIGNING_WAIT_MS: still LOCKING). */
-function settle(deps: SignaturesDeps, signatureId: string): Promise<SignatureDocument> {
+  await requireSignerCertificate(deps, scope.schoolId, caller);
+  const [existing, recordVersion] = await Promise.all([
+    scope.unit === 'STUDENT_YEAR'
+      ? deps.records.signaturesOfStudents([scope.studentId], scope.schoolYear)
+      : deps.records.signaturesOfClass(cls._id, cls.schoolYear),
+    recordVersionOf(deps, scope),
+  ]);
+  const requested = await requestSignature(deps, caller, scope, { existing, recordVersion, batchId: null });
   return waitFor(
-    async () => (await deps.records.signature(signatureId))!,
+    async () => (await deps.records.signature(requested._id))!,
     (s) => s.state !== 'LOCKING',
     deps.signingWaitMs,
   );
 }
 
 /**
- * Records the signing request and asks the owners to lock the unit. The lock is written first and
- * without events; the request's event leaves with the signature document, so a confirmation
- * always finds the signature it completes.
+ * Records the signing request and asks the owners to lock the unit. `existing`: the signatures
+ * already made of the unit's class or student (one being made, or a current one, refuses this).
+ * The lock is written first and without events; the request's event leaves with the signature
+ * document, so a confirmation always finds the signature it completes.
  */
 async function requestSignature(
   deps: SignaturesDeps,
   caller: Caller,
   scope: SignedScope,
-  cls: ClassFacts,
-  batchId: string | null,
+  known: { existing: readonly SignatureDocument[]; recordVersion: number; batchId: string | null },
 ): Promise<SignatureDocument> {
   const signer = caller.principal!;
   const key = unitKey(scope);
-  const existing =
-    scope.unit === 'STUDENT_YEAR'
-      ? await deps.records.signaturesOfStudents([scope.studentId], scope.schoolYear)
-      : await deps.records.signaturesOfClass(cls._id, cls.schoolYear);
-  const pending = existing.find((s) => s.unitKey === key && (s.state === 'LOCKING' || isCurrentSignature(s)));
+  const pending = known.existing.find(
+    (s) => s.unitKey === key && (s.state === 'LOCKING' || isCurrentSignature(s)),
+  );
   if (pending) {
     throw new AppError('CONFLICT', {
       message:
         pending.state === 'LOCKING'
           ? 'Phần này đang được ký, vui lòng chờ.'
           : 'Phần này đã được ký; muốn thay đổi hãy lập đề nghị chỉnh sửa.',
-    });
-  }
-  if (!(await registeredSignerCertificate(deps, scope.schoolId, signer.accountId, deps.now()))) {
-    throw new AppError('CERTIFICATE_MISSING', {
-      message: 'Bạn chưa có chứng thư số còn hiệu lực được nhà trường đăng ký; hãy liên hệ quản trị.',
     });
   }
   const now = deps.now();
@@ -302,14 +327,14 @@ async function requestSignature(
       state: 'LOCKING',
       lockId,
       failure: null,
-      recordVersion: await recordVersionOf(deps, scope),
+      recordVersion: known.recordVersion,
       snapshot: null,
       signed: null,
       seal: null,
       status: 'CURRENT',
       supersededBy: null,
       supersededAt: null,
-      batchId,
+      batchId: known.batchId,
       requestedAt: now,
       updatedAt: now,
     },
@@ -431,14 +456,7 @@ async function completeSignature(deps: SignaturesDeps, signature: SignatureDocum
       seal = await signWith(
         deps,
         sealKeyRef(signature.schoolId),
-        {
-          format: 'hocbaso.seal/1',
-          approval: {
-            signatureId: signature._id,
-            contentHash: signed.contentHash,
-            signature: signed.signature,
-          },
-        },
+        sealStatement(signature._id, signed),
         now,
         authorities,
         { schoolId: signature.schoolId, accountId: null },
@@ -493,7 +511,7 @@ async function signWith(
       message: 'Không ký được: khóa ký của người ký không sẵn sàng (chưa cấp hoặc thiết bị ký từ chối).',
     });
   }
-  const verification = await verifySignedSnapshot({ signed, snapshot, registeredCas: authorities });
+  const verification = verifySignedSnapshot({ signed, snapshot, registeredCas: authorities });
   const registered = await registeredSignerCertificate(deps, holder.schoolId, holder.accountId, at);
   if (!verification.valid || !registered || registered._id !== verification.signer?.fingerprint) {
     throw new AppError('CERTIFICATE_INVALID', {

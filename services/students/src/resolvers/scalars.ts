@@ -1,22 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { isIsoDate } from '../domain/calendar';
 
-export const DateTime = new GraphQLScalarType<Date, string>({
-  name: 'DateTime',
-  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
-  parseValue: (value) => parseDate(value),
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be an ISO-8601 string');
-    return parseDate(ast.value);
-  },
-});
-
-function parseDate(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 string');
-  return date;
-}
-
 /** A calendar date, `YYYY-MM-DD`, kept as that string (no time zone can shift it). */
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
