@@ -163,15 +163,28 @@ export const LOCK_CONFIRMATIONS = {
 } as const;
 
 /**
- * One changed value of a correction request. `field` is a path in the owner's terms; for
- * academics: `term1.regular.0`, `term1.midterm`, `term2.final`, ... of the named subject.
- * `value`: a mark (0-10), 'DAT' / 'CHUA_DAT', or null to clear.
+ * One changed value of a correction request. `field` is a path in the owner's terms, and its
+ * first segment names the owner (`correctionOwnerOf`):
+ * - academics, of the named subject: `term1.regular.0`, `term1.midterm`, `term2.final`, ...,
+ *   `reassessment`; value: a mark (0-10), 'DAT' / 'CHUA_DAT', or null to clear;
+ * - conduct: `conduct.term1`, `conduct.term2`, `conduct.summer` (TOT, KHA, DAT, CHUA_DAT, or null),
+ *   `conduct.homeroomComment` (text, or null);
+ * - students: `personal.fullName`, `personal.dateOfBirth` (YYYY-MM-DD), `personal.gender`,
+ *   `personal.placeOfBirth`, `personal.ethnicity`, `personal.address`, `personal.policyCategory`.
  */
 export const correctionChangeSchema = z.object({
   field: z.string(),
   value: z.union([z.number(), z.string(), z.null()]),
 });
 export type CorrectionChange = z.infer<typeof correctionChangeSchema>;
+
+/** Which service owns a corrected field (null: no owner knows it). */
+export function correctionOwnerOf(field: string): LockOwner | null {
+  if (field.startsWith('conduct.')) return 'conduct';
+  if (field.startsWith('personal.')) return 'students';
+  if (/^(term1|term2)\.|^reassessment$/.test(field)) return 'academics';
+  return null;
+}
 
 /**
  * The admin applies an approved correction (R8): the owner changes exactly these values even
@@ -219,6 +232,31 @@ export const academicsCorrectionApplied = defineEvent({
   version: 1,
   schema: correctionOutcomeSchema,
 });
+
+export const conductCorrectionApplied = defineEvent({
+  type: 'vn.hocbaso.conduct.correction.applied',
+  topic: 'hocbaso.conduct.lock',
+  version: 1,
+  schema: correctionOutcomeSchema,
+});
+
+/**
+ * Students' answer. Personal values never travel on Kafka: its `changes` name the fields with
+ * `before` and `after` null (the values stay in the students record's own history).
+ */
+export const studentsCorrectionApplied = defineEvent({
+  type: 'vn.hocbaso.students.correction.applied',
+  topic: 'hocbaso.students.lock',
+  version: 1,
+  schema: correctionOutcomeSchema,
+});
+
+/** Each owner's answer to `correctionApplyRequested`. */
+export const CORRECTION_ANSWERS = {
+  academics: academicsCorrectionApplied,
+  conduct: conductCorrectionApplied,
+  students: studentsCorrectionApplied,
+} as const;
 
 /** Signatures' own facts, for the archive and statistics (and the audit trail). */
 export const signatureRoleSchema = z.enum(['SUBJECT_TEACHER', 'HOMEROOM_TEACHER', 'APPROVER', 'SEAL']);
@@ -340,6 +378,8 @@ export const SIGNATURES_EVENTS = [
   conductLockConfirmed,
   studentsLockConfirmed,
   academicsCorrectionApplied,
+  conductCorrectionApplied,
+  studentsCorrectionApplied,
   certificateRegistered,
   gradeApproverAssigned,
   lockWindowChanged,
