@@ -14,4 +14,5 @@ export * from './service-runtime';
 export * from './caller';
 export * from './scope-gate';
 export * from './record-locks';
+export * from './record-corrections';
 export * from './scalars';

@@ -8,7 +8,9 @@ import {
 } from '@hocbaso/events';
 import {
   createServiceRuntime,
+  correctionRefusalModel,
   createSubgraphServer,
+  RecordCorrections,
   RecordLockRegistry,
   recordLockModel,
   type Logger,
@@ -19,8 +21,6 @@ import { parse } from 'graphql';
 import type { AcademicsConfig } from './env';
 import { RECORD_LOCK_TOPICS, recordLockHandlers, ROSTER_TOPICS, rosterHandlers } from './events';
 import { academicsRoutes } from './http/routes';
-import { correctionRefusalModel } from './model/correction-refusal.model';
-import { CorrectionRefusalRepository } from './model/correction-refusal.repository';
 import { gradebookModel } from './model/gradebook.model';
 import { GradebookRepository } from './model/gradebook.repository';
 import { rosterClassModel, rosterStudentModel } from './model/roster.model';
@@ -72,12 +72,19 @@ export async function createAcademicsService(
   });
 
   const roundTrips = new RoundTripCounter();
+  // One registry: its gate is what keeps a lock from being decided while a write is in flight.
+  const locks = new RecordLockRegistry(models.recordLocks, writeLock, 'academics', ACADEMICS_SOURCE);
   const deps: AcademicsDeps = {
     gradebooks: new GradebookRepository(models.gradebooks, writeLock, roundTrips),
     roster: new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, roundTrips),
-    // One registry: its gate is what keeps a lock from being decided while a write is in flight.
-    locks: new RecordLockRegistry(models.recordLocks, writeLock, 'academics', ACADEMICS_SOURCE),
-    correctionRefusals: new CorrectionRefusalRepository(models.correctionRefusals, writeLock),
+    locks,
+    corrections: new RecordCorrections(
+      models.correctionRefusals,
+      writeLock,
+      locks,
+      'academics',
+      ACADEMICS_SOURCE,
+    ),
     roundTrips,
     now: () => new Date(),
     changed: () => relay.notify(),

@@ -18,9 +18,9 @@ export const conductConfigSchema = z.object({
   CONDUCT_CONSUMER_GROUP: z.string().min(1).default('conduct'),
   /** A new consumer group reads the topics from their start (rebuilding the read models). */
   CONDUCT_CONSUME_FROM_BEGINNING: env.boolean(true),
-  /** Consumer group for signatures' lock requests; one per deployment. */
+  /** Consumer group for signatures' lock and correction requests; one per deployment. */
   CONDUCT_LOCKS_CONSUMER_GROUP: z.string().min(1).default('conduct-record-locks'),
-  /** A new lock group reads the lock topic from its start, so that no lock request is ever missed. */
+  /** A new lock group reads its topics from their start, so that no lock or correction request is missed. */
   CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),

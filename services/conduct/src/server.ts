@@ -1,19 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONDUCT_EVENTS, CONDUCT_SOURCE, conductLockConfirmed } from '@hocbaso/events';
 import {
+  CONDUCT_EVENTS,
+  CONDUCT_SOURCE,
+  conductCorrectionApplied,
+  conductLockConfirmed,
+} from '@hocbaso/events';
+import {
+  correctionRefusalModel,
   createServiceRuntime,
   createSubgraphServer,
+  RecordCorrections,
   recordLockModel,
   RecordLockRegistry,
   type Logger,
   type OutboxRelay,
   type SubgraphServer,
-  RECORD_LOCK_TOPIC,
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { ConductConfig } from './env';
-import { decideConductLock } from './usecases/record-locks';
+import { RECORD_LOCK_TOPICS, recordLockHandlers } from './events/record-lock-handlers';
 import { conductEventHandlers, CONSUMED_TOPICS } from './events/roster-handlers';
 import { conductRecordModel } from './model/conduct-record.model';
 import { ConductRepository, type RoundTripCounter } from './model/conduct.repository';
@@ -52,14 +58,20 @@ export async function createConductService(config: ConductConfig, logger: Logger
     roundTrips,
   );
   const lockModel = recordLockModel(runtime.connection);
+  const refusalModel = correctionRefusalModel(runtime.connection);
   const relay = await runtime.start({
-    outboxModels: [records, lockModel],
-    topics: [...new Set([...CONDUCT_EVENTS, conductLockConfirmed].map((e) => e.topic))],
+    outboxModels: [records, lockModel, refusalModel],
+    topics: [
+      ...new Set([...CONDUCT_EVENTS, conductLockConfirmed, conductCorrectionApplied].map((e) => e.topic)),
+    ],
   });
 
+  // One registry: its gate keeps a lock from being decided while a write (or correction) is in flight.
+  const locks = new RecordLockRegistry(lockModel, runtime.writeLock, 'conduct', CONDUCT_SOURCE);
   const deps: ConductDeps = {
     repository,
-    locks: new RecordLockRegistry(lockModel, runtime.writeLock, 'conduct', CONDUCT_SOURCE),
+    locks,
+    corrections: new RecordCorrections(refusalModel, runtime.writeLock, locks, 'conduct', CONDUCT_SOURCE),
     now: () => new Date(),
     bothFailing: config.BOTH_FAILING_OUTCOME,
     changed: () => relay.notify(),
@@ -71,11 +83,12 @@ export async function createConductService(config: ConductConfig, logger: Logger
     handlers: conductEventHandlers(deps),
     fromBeginning: config.CONDUCT_CONSUME_FROM_BEGINNING,
   });
-  // Signatures' lock requests in a group of their own: not queued behind the read models' backlog.
+  // Signatures' lock, unlock and correction requests in a group of their own: not queued behind
+  // the read models' backlog.
   await runtime.consume({
     groupId: config.CONDUCT_LOCKS_CONSUMER_GROUP,
-    topics: [RECORD_LOCK_TOPIC],
-    handlers: deps.locks.handlers((scope) => decideConductLock(deps, scope), deps.changed),
+    topics: RECORD_LOCK_TOPICS,
+    handlers: recordLockHandlers(deps),
     fromBeginning: config.CONDUCT_LOCKS_CONSUME_FROM_BEGINNING,
   });
 

@@ -11,6 +11,7 @@ import {
   studentEnrolled,
   subjectResultRecorded,
   SYSTEM_ACTOR,
+  type CloudEvent,
   type EventContract,
   type EventData,
   type LockScope,
@@ -26,12 +27,16 @@ import {
   postGraphQL,
   type GraphQLResult,
 } from '@hocbaso/testkit';
+import mongoose, { type Connection } from 'mongoose';
 import { conductConfigSchema, type ConductConfig } from '../src/env';
 import { createConductService, type ConductService } from '../src/server';
 
 export type { GraphQLResult };
 
 export const SCHOOL_YEAR = '2025-2026';
+
+/** The admin who applies corrections through signatures. */
+export const SIGNATURES_ACTOR = { accountId: 'admin-signatures', kind: 'user' as const };
 
 /**
  * One conduct service on the local FerretDB and Kafka, with its own database and consumer group.
@@ -43,6 +48,8 @@ export class ConductHarness {
   url = '';
   config!: ConductConfig;
   service!: ConductService;
+  /** The service's own database, read directly by tests (never written). */
+  db!: Connection;
   private readonly bus = new KafkaEventBus({
     clientId: uniqueId('conduct-test'),
     brokers: infra().kafkaBrokers,
@@ -67,6 +74,9 @@ export class ConductHarness {
     });
     harness.service = await createConductService(harness.config, testLogger('conduct'));
     harness.url = `http://127.0.0.1:${await harness.service.listen()}`;
+    harness.db = await mongoose
+      .createConnection(harness.config.MONGODB_URI, { dbName: harness.config.CONDUCT_DB_NAME })
+      .asPromise();
     await harness.waitUntilListening();
     return harness;
   }
@@ -136,6 +146,59 @@ export class ConductHarness {
       lockId,
       { lockId, scope, owners: lockOwnersOf(scope), actor: SYSTEM_ACTOR },
       SIGNATURES_SOURCE,
+    );
+  }
+
+  /** Publishes an event as signatures does (key: `key`); returns it, for `handled`. */
+  async publishSignaturesEvent<C extends EventContract>(
+    contract: C,
+    key: string,
+    data: EventData<C>,
+  ): Promise<CloudEvent> {
+    const event = createEvent(contract, {
+      source: SIGNATURES_SOURCE,
+      subject: `signatures/${key}`,
+      key,
+      data,
+    });
+    await this.bus.publish([{ topic: contract.topic, key, value: JSON.stringify(event) }]);
+    return event as CloudEvent;
+  }
+
+  /** Waits until the service has handled this consumed event (its id is recorded as processed). */
+  async handled(event: CloudEvent): Promise<void> {
+    await eventually(
+      async () => !!(await this.db.collection('processed_events').findOne({ _id: event.id as never })),
+      30_000,
+      50,
+    );
+  }
+
+  /** What the relay published, from the service's own audit trail (event_log). */
+  async published<T = Record<string, unknown>>(type: string, data: Record<string, unknown>): Promise<T[]> {
+    const filter = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
+    const logged = await this.db
+      .collection('event_log')
+      .find({ type, ...filter })
+      .sort({ time: 1 })
+      .toArray();
+    return logged.map((e) => e.data as T);
+  }
+
+  /** Waits until the outbox relay has published every pending event. */
+  async settle(timeoutMs = 20_000): Promise<void> {
+    await eventually(
+      async () => {
+        for (const collection of ['conduct_records', 'record_locks', 'correction_refusals']) {
+          const pending = await this.db
+            .collection(collection)
+            .findOne({ _outboxPending: true }, { projection: { _id: 1 } });
+          if (pending) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      25,
     );
   }
 
@@ -259,6 +322,7 @@ export class ConductHarness {
 
   async close(): Promise<void> {
     await this.bus.disconnect();
+    await this.db?.close();
     await this.service?.close();
   }
 }

@@ -15,9 +15,9 @@ export const studentsConfigSchema = z.object({
   INTERNAL_IDENTITY_SECRET: env.secret(),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
-  /** Consumer group for signatures' lock requests; one per deployment. */
+  /** Consumer group for signatures' lock requests and corrections; one per deployment. */
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),
-  /** A new lock group reads the lock topic from its start, so that no lock request is ever missed. */
+  /** A new lock group reads its topics from their start, so that no request is ever missed. */
   STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
 });
 

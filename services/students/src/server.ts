@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { STUDENTS_EVENTS, STUDENTS_SOURCE, studentsLockConfirmed } from '@hocbaso/events';
 import {
+  correctionApplyRequested,
+  STUDENTS_EVENTS,
+  STUDENTS_SOURCE,
+  studentsCorrectionApplied,
+  studentsLockConfirmed,
+} from '@hocbaso/events';
+import {
+  correctionRefusalModel,
   createServiceRuntime,
   createSubgraphServer,
+  RecordCorrections,
   recordLockModel,
   RecordLockRegistry,
   type Logger,
@@ -14,6 +22,7 @@ import {
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { StudentsConfig } from './env';
+import { applyCorrection } from './usecases/apply-correction';
 import { decideStudentsLock } from './usecases/record-locks';
 import { classModel } from './model/class.model';
 import { ClassRepository } from './model/class.repository';
@@ -71,26 +80,47 @@ export async function createStudentsService(
     classes: classModel(connection),
     personalDataReads: personalDataReadModel(connection),
     recordLocks: recordLockModel(connection),
+    correctionRefusals: correctionRefusalModel(connection),
   };
   const relay = await runtime.start({
-    outboxModels: [models.students, models.classes, models.personalDataReads, models.recordLocks],
-    topics: [...new Set([...STUDENTS_EVENTS, studentsLockConfirmed].map((e) => e.topic))],
+    outboxModels: [
+      models.students,
+      models.classes,
+      models.personalDataReads,
+      models.recordLocks,
+      models.correctionRefusals,
+    ],
+    topics: [
+      ...new Set([...STUDENTS_EVENTS, studentsLockConfirmed, studentsCorrectionApplied].map((e) => e.topic)),
+    ],
   });
 
   const now = () => new Date();
+  const locks = new RecordLockRegistry(models.recordLocks, writeLock, 'students', STUDENTS_SOURCE);
   const deps: StudentsDeps = {
     students: new StudentRepository(models.students, writeLock, now),
     classes: new ClassRepository(models.classes, writeLock, now),
     personalDataReads: new PersonalDataReadRepository(models.personalDataReads),
-    locks: new RecordLockRegistry(models.recordLocks, writeLock, 'students', STUDENTS_SOURCE),
+    locks,
+    corrections: new RecordCorrections(
+      models.correctionRefusals,
+      writeLock,
+      locks,
+      'students',
+      STUDENTS_SOURCE,
+    ),
     now,
     changed: () => relay.notify(),
   };
-  // Signatures' lock requests (STUDENT_YEAR), from the start of the topic in production.
+  // Signatures' lock requests (STUDENT_YEAR) and corrections (R8), from the start of the topics in
+  // production.
   await runtime.consume({
     groupId: config.STUDENTS_LOCKS_CONSUMER_GROUP,
-    topics: [RECORD_LOCK_TOPIC],
-    handlers: deps.locks.handlers((scope) => decideStudentsLock(deps, scope), deps.changed),
+    topics: [RECORD_LOCK_TOPIC, correctionApplyRequested.topic],
+    handlers: {
+      ...deps.locks.handlers((scope) => decideStudentsLock(deps, scope), deps.changed),
+      ...deps.corrections.handlers((request) => applyCorrection(deps, request), deps.changed),
+    },
     fromBeginning: config.STUDENTS_LOCKS_CONSUME_FROM_BEGINNING,
   });
 

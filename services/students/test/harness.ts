@@ -75,7 +75,7 @@ export class StudentsHarness {
   async settle(timeoutMs = 20_000): Promise<void> {
     await eventually(
       async () => {
-        for (const name of ['students', 'classes']) {
+        for (const name of ['students', 'classes', 'record_locks', 'correction_refusals']) {
           if (await this.db.collection(name).findOne({ _outboxPending: true }, { projection: { _id: 1 } }))
             return false;
         }
@@ -92,7 +92,7 @@ export class StudentsHarness {
 
   private bus: KafkaEventBus | undefined;
 
-  /** Publishes an event as another service would (signatures' lock requests). */
+  /** Publishes an event as another service would (signatures' lock requests); returns it. */
   async publish<C extends EventContract>(contract: C, key: string, data: EventData<C>, source: string) {
     this.bus ??= new KafkaEventBus({
       clientId: uniqueId('students-test'),
@@ -101,11 +101,32 @@ export class StudentsHarness {
     });
     const event = createEvent(contract, { source, subject: key, key, data });
     await this.bus.publish([{ topic: contract.topic, key, value: JSON.stringify(event) }]);
+    return event;
+  }
+
+  /** Waits until the service has handled this consumed event (its id is recorded as processed). */
+  async handled(event: { id: string }): Promise<void> {
+    await eventually(
+      async () => !!(await this.db.collection('processed_events').findOne({ _id: event.id as never })),
+      30_000,
+      50,
+    );
+  }
+
+  /** What the relay published, from the service's own audit trail (event_log), oldest first. */
+  async published<T = Record<string, unknown>>(type: string, data: Record<string, unknown>): Promise<T[]> {
+    const filter = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
+    const logged = await this.db
+      .collection('event_log')
+      .find({ type, ...filter })
+      .sort({ time: 1 })
+      .toArray();
+    return logged.map((e) => e.data as T);
   }
 
   /** Signatures' lock request for this scope, to the owners lockOwnersOf names, keyed by the lock id. */
-  requestLock(scope: LockScope, lockId: string): Promise<void> {
-    return this.publish(
+  async requestLock(scope: LockScope, lockId: string): Promise<void> {
+    await this.publish(
       lockRequested,
       lockId,
       { lockId, scope, owners: lockOwnersOf(scope), reason: 'SIGNATURE', actor: SYSTEM_ACTOR },
@@ -113,8 +134,8 @@ export class StudentsHarness {
     );
   }
 
-  releaseLock(scope: LockScope, lockId: string): Promise<void> {
-    return this.publish(
+  async releaseLock(scope: LockScope, lockId: string): Promise<void> {
+    await this.publish(
       lockReleased,
       lockId,
       { lockId, scope, owners: lockOwnersOf(scope), actor: SYSTEM_ACTOR },

@@ -11,11 +11,11 @@ import {
 } from '@hocbaso/events';
 import type { EventHandler } from '@hocbaso/service-kit';
 import type { RosterRepository } from '../model/roster.repository';
+import { applyCorrection } from '../usecases/apply-correction';
 import { decideLock } from '../usecases/decide-lock';
 import type { AcademicsDeps } from '../usecases/deps';
 import { onClassCreated } from './on-class-created';
 import { onClassHomeroomTeacherChanged } from './on-class-homeroom-teacher-changed';
-import { onCorrectionApplyRequested } from './on-correction-apply-requested';
 import { onStudentEnrolled } from './on-student-enrolled';
 import { onStudentLeftClass } from './on-student-left-class';
 import { onStudentPersonalDataChanged } from './on-student-personal-data-changed';
@@ -52,6 +52,6 @@ export const RECORD_LOCK_TOPICS = [...new Set(RECORD_LOCK_EVENTS.map((c) => c.to
 export function recordLockHandlers(deps: AcademicsDeps): Record<string, EventHandler> {
   return {
     ...deps.locks.handlers((scope) => decideLock(deps, scope), deps.changed),
-    [correctionApplyRequested.type]: onCorrectionApplyRequested(deps),
+    ...deps.corrections.handlers((request) => applyCorrection(deps, request), deps.changed),
   };
 }

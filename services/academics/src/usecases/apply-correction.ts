@@ -1,13 +1,5 @@
-import {
-  academicsCorrectionApplied,
-  ACADEMICS_SOURCE,
-  createEvent,
-  type correctionApplyRequested,
-  type CorrectionOutcome,
-  type EventData,
-} from '@hocbaso/events';
-import { toOutboxEntry, type OutboxEntry } from '@hocbaso/service-kit';
-import { planCorrection, type CorrectedValue } from '../domain/corrections';
+import type { CorrectionRefusal, CorrectionRequest, OutboxEntry } from '@hocbaso/service-kit';
+import { planCorrection } from '../domain/corrections';
 import { studentSubjectResults } from '../domain/subject-result';
 import { subjectRules } from '../domain/subjects';
 import { gradebookId, type CorrectionRecord, type GradebookRow } from '../model/gradebook.model';
@@ -15,73 +7,19 @@ import type { GradebookChange } from '../model/gradebook.repository';
 import { subjectResultEvent, type AcademicsDeps } from './deps';
 import { marksOf } from './record-gradebook';
 
-export type CorrectionRequest = EventData<typeof correctionApplyRequested>;
-
-type Refusal = { code: string; message: string; details: string[] };
-
-/** The answer to signatures (`academicsCorrectionApplied`), key: the student id. */
-function outcomeEvent(
-  request: CorrectionRequest,
-  at: Date,
-  answer: { changes: CorrectedValue[]; refusal: null } | { changes: []; refusal: Refusal },
-): OutboxEntry {
-  const data: CorrectionOutcome = {
-    correctionId: request.correctionId,
-    owner: 'academics',
-    outcome: answer.refusal ? 'REFUSED' : 'APPLIED',
-    changes: answer.changes,
-    refusal: answer.refusal,
-    appliedAt: at.toISOString(),
-  };
-  return toOutboxEntry(
-    academicsCorrectionApplied.topic,
-    createEvent(academicsCorrectionApplied, {
-      source: ACADEMICS_SOURCE,
-      subject: `corrections/${request.correctionId}`,
-      key: request.studentId,
-      data,
-    }),
-  );
-}
-
 /**
  * Applies an approved correction of one student's marks in one subject (R8) on signatures' request,
- * even though the gradebook is locked: the row gets the new values, the gradebook keeps the
- * correction with every value before and after (the earlier version stays readable), and the same
- * document write publishes `subjectResultRecorded` (per corrected term, then for the
- * re-assessment) and `academicsCorrectionApplied`. Idempotent by correction id. A request that
- * cannot be applied (no subject, bad field or value, unknown gradebook or student) changes nothing
- * and is answered REFUSED from its own small document.
+ * even though the gradebook is locked (run by `deps.corrections`, which answers a refusal): the row
+ * gets the new values, the gradebook keeps the correction with every value before and after (the
+ * earlier version stays readable), and the same document write publishes `subjectResultRecorded`
+ * (per corrected term, then for the re-assessment) and `academicsCorrectionApplied`. Idempotent by
+ * correction id. Returns why a request cannot be applied (no subject, bad field or value, unknown
+ * gradebook or student), having changed nothing.
  */
-export async function applyCorrection(deps: AcademicsDeps, request: CorrectionRequest): Promise<void> {
-  if (request.owner !== 'academics') return;
-  if (await deps.correctionRefusals.exists(request.correctionId)) return;
-  // Through the gate like every write (a lock is never decided half-way through it); a correction
-  // is the one write that locks do not refuse.
-  const refusal = await deps.locks.write(request.schoolId, request.schoolYear, () =>
-    applyToGradebook(deps, request),
-  );
-  if (refusal) {
-    const at = deps.now();
-    await deps.correctionRefusals.record(
-      {
-        _id: request.correctionId,
-        schoolId: request.schoolId,
-        schoolYear: request.schoolYear,
-        classId: request.classId,
-        studentId: request.studentId,
-        subjectCode: request.subjectCode,
-        refusal,
-        refusedAt: at,
-      },
-      outcomeEvent(request, at, { changes: [], refusal }),
-    );
-  }
-  deps.changed();
-}
-
-/** Applies the correction; returns why not when it cannot be applied (nothing written then). */
-async function applyToGradebook(deps: AcademicsDeps, request: CorrectionRequest): Promise<Refusal | null> {
+export async function applyCorrection(
+  deps: AcademicsDeps,
+  request: CorrectionRequest,
+): Promise<CorrectionRefusal | null> {
   const { subjectCode, schoolYear, studentId } = request;
   if (!subjectCode) {
     return {
@@ -100,7 +38,7 @@ async function applyToGradebook(deps: AcademicsDeps, request: CorrectionRequest)
   }
   const student = await deps.roster.findStudent(studentId);
   const id = gradebookId(request.classId, subjectCode, schoolYear);
-  let refusal: Refusal | null = null;
+  let refusal: CorrectionRefusal | null = null;
   await deps.gradebooks.change({ id, subjectCode, schoolYear }, async (current) => {
     if (!current || current.schoolId !== request.schoolId) {
       refusal = {
@@ -173,7 +111,7 @@ async function applyToGradebook(deps: AcademicsDeps, request: CorrectionRequest)
         }),
       );
     }
-    events.push(outcomeEvent(request, at, { changes: plan.changes, refusal: null }));
+    events.push(deps.corrections.applied(request, plan.changes, at));
 
     const record: CorrectionRecord = {
       correctionId: request.correctionId,

@@ -10,10 +10,10 @@ import {
   toOutboxEntry,
   type Caller,
   type OutboxEntry,
+  type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
-import type { CorrectionRefusalRepository } from '../model/correction-refusal.repository';
 import type { GradebookRepository } from '../model/gradebook.repository';
 import type { RosterRepository } from '../model/roster.repository';
 import type { RoundTripCounter } from '../model/round-trips';
@@ -28,7 +28,8 @@ export interface AcademicsDeps {
    * consumer applying locks and the use cases writing must share its gate.
    */
   locks: RecordLockRegistry;
-  correctionRefusals: CorrectionRefusalRepository;
+  /** Corrections applied on signatures' request (through `locks`' gate), refusals answered. */
+  corrections: RecordCorrections;
   roundTrips: RoundTripCounter;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */

@@ -37,6 +37,19 @@ export interface ComputedStanding {
 }
 
 /**
+ * An approved correction applied to the page (R8): every field with its value before and after, so
+ * the earlier version stays readable.
+ */
+export interface ConductCorrectionRecord {
+  /** Signatures' correction request id: a redelivered request finds it and changes nothing. */
+  correctionId: string;
+  changes: Array<{ field: string; before: string | null; after: string | null }>;
+  reason: string;
+  appliedAt: Date;
+  appliedBy: string | null;
+}
+
+/**
  * One student's conduct page of one school year (kết quả rèn luyện, nghỉ học, khen thưởng, kỉ luật,
  * kết quả cuối năm): one document, so each change and its event commit together.
  */
@@ -59,6 +72,8 @@ export interface ConductRecordDocument extends OutboxFields {
     confirmedBy: string | null;
     confirmedAt: Date;
   } | null;
+  /** The corrections applied, oldest first (absent on pages never corrected). */
+  corrections?: ConductCorrectionRecord[];
   updatedAt: Date;
 }
 
@@ -96,6 +111,26 @@ const disciplineSchema = new Schema<DisciplineRecord>(
   { _id: false },
 );
 
+const correctedValueSchema = new Schema<ConductCorrectionRecord['changes'][number]>(
+  {
+    field: { type: String, required: true },
+    before: { type: String, default: null },
+    after: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const correctionSchema = new Schema<ConductCorrectionRecord>(
+  {
+    correctionId: { type: String, required: true },
+    changes: { type: [correctedValueSchema], required: true },
+    reason: { type: String, required: true },
+    appliedAt: { type: Date, required: true },
+    appliedBy: { type: String, default: null },
+  },
+  { _id: false },
+);
+
 const conductRecordSchema = new Schema<ConductRecordDocument>(
   {
     _id: { type: String, required: true },
@@ -111,6 +146,7 @@ const conductRecordSchema = new Schema<ConductRecordDocument>(
     discipline: { type: [disciplineSchema], default: [] },
     standing: { type: Schema.Types.Mixed, default: null },
     confirmedOutcome: { type: Schema.Types.Mixed, default: null },
+    corrections: { type: [correctionSchema], default: undefined },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'conduct_records', versionKey: false },

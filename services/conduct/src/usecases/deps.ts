@@ -1,9 +1,10 @@
-import { createEvent, CONDUCT_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
+import { createEvent, CONDUCT_SOURCE, type Actor, type EventContract, type EventData } from '@hocbaso/events';
 import {
   actorOf,
   toOutboxEntry,
   type Caller,
   type OutboxEntry,
+  type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { BothFailingOutcome } from '@hocbaso/assessment';
@@ -13,6 +14,8 @@ export interface ConductDeps {
   repository: ConductRepository;
   /** The locks conduct confirmed (signatures' lock protocol): every user write passes them. */
   locks: RecordLockRegistry;
+  /** Corrections applied on signatures' request (through `locks`' gate), refusals answered. */
+  corrections: RecordCorrections;
   now: () => Date;
   bothFailing: BothFailingOutcome;
   changed: () => void;
@@ -34,6 +37,16 @@ export function conductEvent<C extends EventContract>(
       data,
     }),
   );
+}
+
+/**
+ * Who a change is recorded for: the caller of a request, or the actor of the event being handled
+ * (a correction applied on signatures' request).
+ */
+export type ChangedBy = Caller | { actor: Actor };
+
+export function actorFrom(by: ChangedBy): Actor {
+  return 'actor' in by ? by.actor : actorOf(by);
 }
 
 export { actorOf, type Caller };

@@ -16,10 +16,12 @@ import {
   outcomeConfirmed,
   type RecordPeriod,
 } from '@hocbaso/events';
+import type { OutboxEntry } from '@hocbaso/service-kit';
 import { isHomeroomTeacherOf, isPrincipalOf } from '../domain/access';
+import { HOMEROOM_COMMENT_MAX, summerRetrainingOpen } from '../domain/corrections';
 import type { AbsenceRecord, ConductRecordDocument } from '../model/conduct-record.model';
 import type { MembershipDocument } from '../model/read-model.model';
-import { actorOf, conductEvent, type Caller, type ConductDeps } from './deps';
+import { actorOf, conductEvent, type Caller, type ChangedBy, type ConductDeps } from './deps';
 import { writeUnlessLocked } from './record-locks';
 import { fieldsOf, loadStandingContext, restand, type ConductFields } from './standing';
 
@@ -62,10 +64,12 @@ async function requireHomeroomTeacher(
 type Touches = readonly RecordPeriod[] | 'DERIVED';
 
 /** What a use case decides to change, given the current record (null: nothing to change). */
-type Plan = (current: ConductRecordDocument | null) => {
+export type Plan = (current: ConductRecordDocument | null) => {
   set: Partial<ConductRecordDocument>;
   push?: Record<string, unknown>;
-  events: ReturnType<typeof conductEvent>[];
+  events: OutboxEntry[];
+  /** Committed after the recomputed standing's event (a correction's answer). */
+  answers?: OutboxEntry[];
 } | null;
 
 /** Applies a change to the student's record together with the recomputed standing. */
@@ -92,7 +96,17 @@ async function change(
   );
 }
 
-async function applyChange(deps: ConductDeps, caller: Caller, membership: MembershipDocument, plan: Plan) {
+/**
+ * Changes the student's record as `plan` says, with the standing recomputed and its events, in one
+ * document write. Checks no lock: a user write comes through `change`, a correction (which locks
+ * do not refuse) through the registry's gate.
+ */
+export async function applyChange(
+  deps: ConductDeps,
+  by: ChangedBy,
+  membership: MembershipDocument,
+  plan: Plan,
+) {
   const context = await loadStandingContext(deps, membership.studentId, membership.schoolYear);
   const key = {
     studentId: membership.studentId,
@@ -107,7 +121,7 @@ async function applyChange(deps: ConductDeps, caller: Caller, membership: Member
       fields.absences = [...fields.absences, planned.push.absences as AbsenceRecord];
     const { standing, events } = restand(
       deps,
-      caller,
+      by,
       { ...key, standing: current?.standing ?? null },
       fields,
       context,
@@ -117,7 +131,7 @@ async function applyChange(deps: ConductDeps, caller: Caller, membership: Member
     if (nothingChanged && events.length === 0 && current) return null;
     return {
       update: { $set: { ...planned.set, standing }, ...(planned.push ? { $push: planned.push } : {}) },
-      events: [...planned.events, ...events],
+      events: [...planned.events, ...events, ...(planned.answers ?? [])],
     };
   });
   deps.changed();
@@ -139,8 +153,10 @@ export async function recordConduct(deps: ConductDeps, caller: Caller, input: Re
     problems.push(
       fieldProblem('level', 'VALIDATION_FAILED', 'Mức rèn luyện phải là Tốt, Khá, Đạt hoặc Chưa đạt.'),
     );
-  if (input.comment && input.comment.length > 2000)
-    problems.push(fieldProblem('comment', 'VALIDATION_FAILED', 'Nhận xét tối đa 2000 ký tự.'));
+  if (input.comment && input.comment.length > HOMEROOM_COMMENT_MAX)
+    problems.push(
+      fieldProblem('comment', 'VALIDATION_FAILED', `Nhận xét tối đa ${HOMEROOM_COMMENT_MAX} ký tự.`),
+    );
   if (problems.length) throw validationFailed(problems);
   const { membership } = await requireHomeroomTeacher(deps, caller, input.studentId, input.schoolYear);
   const field =
@@ -151,11 +167,7 @@ export async function recordConduct(deps: ConductDeps, caller: Caller, input: Re
     ...(input.comment != null ? (['YEAR'] as const) : []),
   ];
   return change(deps, caller, membership, touches, (current) => {
-    if (
-      input.period === 'SUMMER' &&
-      current?.standing?.outcome !== 'SUMMER_TRAINING' &&
-      current?.summerConduct == null
-    ) {
+    if (input.period === 'SUMMER' && !summerRetrainingOpen(current)) {
       throw new AppError('CONFLICT', { message: 'Học sinh không thuộc diện rèn luyện trong kì nghỉ hè.' });
     }
     const before = (current?.[field] as Level | null | undefined) ?? null;

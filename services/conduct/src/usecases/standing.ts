@@ -3,7 +3,7 @@ import type { Grade } from '@hocbaso/assessment';
 import type { OutboxEntry } from '@hocbaso/service-kit';
 import { computeStanding } from '../domain/standing';
 import type { ComputedStanding, ConductRecordDocument } from '../model/conduct-record.model';
-import { actorOf, conductEvent, type Caller, type ConductDeps } from './deps';
+import { actorFrom, conductEvent, type ChangedBy, type ConductDeps } from './deps';
 
 export type ConductFields = Pick<
   ConductRecordDocument,
@@ -25,7 +25,7 @@ export async function loadStandingContext(deps: ConductDeps, studentId: string, 
  */
 export function restand(
   deps: ConductDeps,
-  caller: Caller,
+  by: ChangedBy,
   record: { studentId: string; schoolId: string; schoolYear: string; standing: ComputedStanding | null },
   fields: ConductFields,
   context: Awaited<ReturnType<typeof loadStandingContext>>,
@@ -62,7 +62,7 @@ export function restand(
         absences,
         outcome: standing.outcome as never,
         title: standing.title,
-        actor: actorOf(caller),
+        actor: actorFrom(by),
       }),
     ],
   };

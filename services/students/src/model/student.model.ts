@@ -50,6 +50,19 @@ export interface PersonalDataChangeRecord {
   changes: Array<{ field: string; before: unknown; after: unknown }>;
 }
 
+/**
+ * A correction of the personal data applied on signatures' request (R8), the principal having
+ * approved it: the values before and after stay readable here (they never travel on Kafka).
+ */
+export interface CorrectionRecord {
+  correctionId: string;
+  /** By correction field (`personal.address`), in the order asked. */
+  changes: Array<{ field: string; before: string | null; after: string | null }>;
+  reason: string;
+  appliedAt: Date;
+  appliedBy: string | null;
+}
+
 /** The personal data of a student (sơ yếu lý lịch), as the homeroom teacher keeps it. */
 export interface PersonalData {
   fullName: string;
@@ -80,6 +93,8 @@ export interface StudentDocument extends PersonalData, OutboxFields {
   enrolments: EnrolmentRecord[];
   statusHistory: StatusChangeRecord[];
   personalDataHistory: PersonalDataChangeRecord[];
+  /** Absent on records never corrected. */
+  corrections?: CorrectionRecord[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -139,6 +154,20 @@ const personalDataChangeSchema = new Schema<PersonalDataChangeRecord>(
   { _id: false },
 );
 
+const correctionSchema = new Schema<CorrectionRecord>(
+  {
+    correctionId: { type: String, required: true },
+    changes: {
+      type: [new Schema({ field: String, before: String, after: String }, { _id: false })],
+      default: [],
+    },
+    reason: { type: String, required: true },
+    appliedAt: { type: Date, required: true },
+    appliedBy: { type: String, default: null },
+  },
+  { _id: false },
+);
+
 const studentSchema = new Schema<StudentDocument>(
   {
     _id: { type: String, required: true },
@@ -157,6 +186,7 @@ const studentSchema = new Schema<StudentDocument>(
     enrolments: { type: [enrolmentSchema], default: [] },
     statusHistory: { type: [statusChangeSchema], default: [] },
     personalDataHistory: { type: [personalDataChangeSchema], default: [] },
+    corrections: { type: [correctionSchema], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -4,6 +4,7 @@ import {
   toOutboxEntry,
   type Caller,
   type OutboxEntry,
+  type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { ClassRepository } from '../model/class.repository';
@@ -18,6 +19,8 @@ export interface StudentsDeps {
   personalDataReads: PersonalDataReadRepository;
   /** The locks the students service confirmed (signatures' lock protocol): user writes pass them. */
   locks: RecordLockRegistry;
+  /** Approved corrections (R8) applied on signatures' request, and their answers. */
+  corrections: RecordCorrections;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;

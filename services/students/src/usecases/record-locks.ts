@@ -17,9 +17,8 @@ export function recordLocked(lock: LockScope): AppError {
 
 /**
  * Runs a user write unless a lock in force covers it. The check and the write run inside the
- * registry's gate of every school year the write concerns (entered in one fixed order, so that two
- * writes never wait for each other), so a lock is recorded either before the write (refused) or
- * after it (the write is in the locked content).
+ * registry's gate of every school year the write concerns, so a lock is recorded either before the
+ * write (refused) or after it (the write is in the locked content).
  */
 export function writeUnlessLocked<T>(
   deps: StudentsDeps,
@@ -27,17 +26,30 @@ export function writeUnlessLocked<T>(
   write: StudentWrite,
   work: () => Promise<T>,
 ): Promise<T> {
+  return writeInYears(deps, years, (locks) => {
+    const lock = lockCovering(locks, write);
+    if (lock) throw recordLocked(lock);
+    return work();
+  });
+}
+
+/**
+ * Runs `work` inside the registry's gate of every given school year (entered in one fixed order,
+ * so that two writes never wait for each other) with the locks in force in them: no lock of those
+ * years is decided while it runs.
+ */
+export function writeInYears<T>(
+  deps: StudentsDeps,
+  years: readonly SchoolYearOf[],
+  work: (locks: LockScope[]) => Promise<T>,
+): Promise<T> {
   const keyOf = (y: SchoolYearOf) => `${y.schoolId}\u0000${y.schoolYear}`;
   const ordered = [...new Map(years.map((y) => [keyOf(y), y])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, y]) => y);
   const enter = (index: number, seen: LockScope[]): Promise<T> => {
     const year = ordered[index];
-    if (!year) {
-      const lock = lockCovering(seen, write);
-      if (lock) throw recordLocked(lock);
-      return work();
-    }
+    if (!year) return work(seen);
     return deps.locks.write(year.schoolId, year.schoolYear, (locks) => enter(index + 1, [...seen, ...locks]));
   };
   return enter(0, []);
