@@ -339,6 +339,88 @@ describe('the approval chain of one class over a whole year (R4, R8, R12)', () =
     const final = await stack.query<Status>(STATUS, { id: first, y: YEAR }, principalT);
     expect(final.data!.student.recordStatus).toMatchObject({ version: 2, state: 'APPROVED' });
 
+    // ── Conduct and the personal page are corrected the same way, by the homeroom teacher ─────
+    const correct = async (changes: Array<{ field: string; value: string }>, reason: string) => {
+      const filedNow = await stack.query<{
+        fileCorrectionRequest: { id: string; state: string; part: string };
+      }>(
+        `mutation($i: FileCorrectionInput!) { fileCorrectionRequest(input: $i) { id state part } }`,
+        { i: { classId, studentId: first, schoolYear: YEAR, changes, reason } },
+        teacherT,
+      );
+      expect(filedNow.errors).toBeUndefined();
+      expect(filedNow.data!.fileCorrectionRequest.state).toBe('FILED');
+      const id = filedNow.data!.fileCorrectionRequest.id;
+      await stack.query(
+        `mutation($id: ID!) { approveCorrectionRequest(id: $id) { state } }`,
+        { id },
+        principalT,
+      );
+      const done = await stack.query<{
+        applyCorrectionRequest: { state: string; applied: Array<{ field: string }> };
+      }>(
+        `mutation($id: ID!) { applyCorrectionRequest(id: $id) { state applied { field } } }`,
+        { id },
+        adminT,
+      );
+      expect(done.data!.applyCorrectionRequest.state).toBe('APPLIED');
+      expect(done.data!.applyCorrectionRequest.applied.map((a) => a.field)).toEqual(
+        changes.map((c) => c.field),
+      );
+      return filedNow.data!.fileCorrectionRequest;
+    };
+    const conductCorrection = await correct(
+      [{ field: 'conduct.term2', value: 'KHA' }],
+      'Hội đồng xếp loại lại rèn luyện học kì II.',
+    );
+    expect(conductCorrection.part).toBe('CONDUCT');
+    // The homeroom teacher's page and the student's approval are superseded; the subjects are not.
+    const afterConduct = await eventually(async () => {
+      const result = await stack.query<Status>(STATUS, { id: first, y: YEAR }, principalT);
+      return result.data?.student.recordStatus.state === 'REOPENED' ? result.data.student.recordStatus : null;
+    }, 30_000);
+    expect(afterConduct).toMatchObject({ version: 3, corrections: { count: 2, subjects: ['TOAN'] } });
+    const stillSigned = await stack.query<{ signature: SignatureView }>(
+      SIGNATURE,
+      { id: toanAgain.view!.id },
+      principalT,
+    );
+    expect(stillSigned.data!.signature.status).toBe('CURRENT');
+    const approveTooEarly = await sign(APPROVE, { c: classId, st: first, y: YEAR }, principalT);
+    expect(errorCode(approveTooEarly)).toBe('SIGNING_ORDER');
+    const homeroomThird = await sign(SIGN_HOMEROOM, { c: classId, y: YEAR }, teacherT);
+    expect(homeroomThird.view).toMatchObject({ state: 'SIGNED', recordVersion: 3 });
+    const approvedThird = await sign(APPROVE, { c: classId, st: first, y: YEAR }, principalT);
+    expect(approvedThird.view).toMatchObject({ state: 'SIGNED', recordVersion: 3 });
+    const thirdPage = JSON.parse(approvedThird.view!.signature!.canonicalSnapshot);
+    expect(thirdPage.content.conduct.conductTerm2).toBe('KHA');
+
+    // Personal data: only the approvals are superseded; the approver signs again at once.
+    const personalCorrection = await correct(
+      [{ field: 'personal.address', value: 'Số 12 phố Hàng Bài, Hoàn Kiếm, Hà Nội' }],
+      'Gia đình chuyển nơi ở, có xác nhận của địa phương.',
+    );
+    expect(personalCorrection.part).toBe('PERSONAL_DATA');
+    const fourth = await eventually(async () => {
+      const result = await sign(APPROVE, { c: classId, st: first, y: YEAR }, principalT);
+      return result.view?.state === 'SIGNED' ? result.view : null;
+    }, 30_000);
+    expect(fourth.recordVersion).toBe(4);
+    const fourthPage = JSON.parse(fourth.signature!.canonicalSnapshot);
+    expect(fourthPage.content.students.personal.address).toBe('Số 12 phố Hàng Bài, Hoàn Kiếm, Hà Nội');
+    const footer = await stack.query<{
+      student: { recordStatus: { version: number; state: string; corrections: Record<string, unknown> } };
+    }>(
+      `query($id: ID!, $y: String!) { student(id: $id) { recordStatus(schoolYear: $y) { version state corrections { count subjects conduct personalData } } } }`,
+      { id: first, y: YEAR },
+      principalT,
+    );
+    expect(footer.data!.student.recordStatus).toEqual({
+      version: 4,
+      state: 'APPROVED',
+      corrections: { count: 3, subjects: ['TOAN'], conduct: true, personalData: true },
+    });
+
     // ── A signed snapshot changed in the database no longer verifies ──────────────────────────
     const signatures = stack.signatures.deps.records.models.signatures;
     await signatures.updateOne(

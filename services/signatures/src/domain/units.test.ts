@@ -24,6 +24,7 @@ const subject = (
   period,
 });
 const target = (over: Partial<CorrectionTarget> = {}): CorrectionTarget => ({
+  owner: 'academics',
   ...base,
   classId: 'c1',
   grade: 10,
@@ -109,6 +110,63 @@ describe('a lock counts as applied only when every owner confirmed it', () => {
     const released = owners.map((owner) => ({ owner, outcome: 'RELEASED' as const }));
     expect(lockStateAfter(owners, [...applied, ...released.slice(0, 2)])).toBe('REQUESTED');
     expect(lockStateAfter(owners, [...applied, ...released])).toBe('RELEASED');
+  });
+});
+
+describe('corrections of conduct and of the personal page', () => {
+  const conduct = (period: 'TERM_1' | 'TERM_2' | 'YEAR'): CorrectionTarget =>
+    target({ owner: 'conduct', subjectCode: null, periods: [period] });
+  const personal = target({ owner: 'students', subjectCode: null, periods: ['YEAR'] });
+  const homeroom = (period: 'TERM_1' | 'TERM_2' | 'YEAR', schoolYear = base.schoolYear): SignedScope => ({
+    unit: 'CLASS_CONDUCT',
+    ...base,
+    schoolYear,
+    classId: 'c1',
+    period,
+  });
+  const approval = (schoolYear: string): SignedScope => ({
+    unit: 'STUDENT_YEAR',
+    ...base,
+    schoolYear,
+    classId: 'c1',
+    studentId: 'st1',
+  });
+
+  it('supersede the homeroom teacher’s signature of the period and the approval, never a subject', () => {
+    expect(supersededBy(homeroom('TERM_2'), conduct('TERM_2'))).toBe(true);
+    expect(supersededBy(homeroom('TERM_1'), conduct('TERM_2'))).toBe(false);
+    expect(supersededBy(approval(base.schoolYear), conduct('TERM_2'))).toBe(true);
+    expect(supersededBy(subject('YEAR'), conduct('YEAR'))).toBe(false);
+  });
+
+  it('supersede a personal-page correction’s approvals of every year, and nothing the teachers signed', () => {
+    expect(supersededBy(approval('2024-2025'), personal)).toBe(true);
+    expect(supersededBy(approval(base.schoolYear), personal)).toBe(true);
+    expect(supersededBy(homeroom('YEAR'), personal)).toBe(false);
+    expect(supersededBy(subject('YEAR'), personal)).toBe(false);
+  });
+
+  it('need the principal when the class’s conduct is locked, or any year page of the student for personal data', () => {
+    const classLock: LockScope = { unit: 'CLASS_CONDUCT', ...base, classId: 'c1', period: 'YEAR' };
+    expect(lockCoversTarget(classLock, conduct('TERM_1'))).toBe(true);
+    expect(lockCoversTarget(classLock, target())).toBe(false);
+    const earlierYear: LockScope = {
+      unit: 'STUDENT_YEAR',
+      ...base,
+      schoolYear: '2024-2025',
+      classId: 'c0',
+      studentId: 'st1',
+    };
+    expect(lockCoversTarget(earlierYear, personal)).toBe(true);
+    expect(lockCoversTarget(earlierYear, conduct('YEAR'))).toBe(false);
+    expect(lockCoversTarget({ unit: 'WINDOW', ...base, period: 'YEAR', grade: null }, personal)).toBe(false);
+  });
+
+  it('place conduct fields in their terms and the rest in the year', () => {
+    expect(periodsOfFields(['conduct.term1'])).toEqual(['TERM_1']);
+    expect(periodsOfFields(['conduct.homeroomComment', 'personal.address'])).toEqual(['YEAR']);
+    expect(isCorrectionField('conduct.term3')).toBe(false);
+    expect(isCorrectionField('personal.personalId')).toBe(false);
   });
 });
 

@@ -72,71 +72,106 @@ const coversPeriod = (lock: RecordPeriod, period: RecordPeriod) =>
 
 /** The place in the record book a correction changes. */
 export interface CorrectionTarget {
+  /** The service that owns the corrected values. */
+  owner: LockOwner;
   schoolId: string;
   schoolYear: string;
   classId: string;
   grade: number | null;
   studentId: string;
-  subjectCode: string;
-  /** The terms whose values change (a re-assessment: YEAR). */
+  /** The subject of corrected marks (academics); null for conduct and personal data. */
+  subjectCode: string | null;
+  /** The terms whose values change (a re-assessment, a year value, personal data: YEAR). */
   periods: RecordPeriod[];
 }
 
+const coversAnyPeriod = (lock: RecordPeriod, target: CorrectionTarget) =>
+  target.periods.some((p) => coversPeriod(lock, p));
+
+/**
+ * Personal data is one page for every year (students refuses its change while any year of the
+ * student is locked), so it is matched across school years.
+ */
+const sameYear = (schoolYear: string, target: CorrectionTarget) =>
+  target.owner === 'students' || schoolYear === target.schoolYear;
+
 /** Whether a lock in force covers what a correction changes (then the principal must approve, R8). */
 export function lockCoversTarget(lock: LockScope, target: CorrectionTarget): boolean {
-  if (lock.schoolId !== target.schoolId || lock.schoolYear !== target.schoolYear) return false;
+  if (lock.schoolId !== target.schoolId || !sameYear(lock.schoolYear, target)) return false;
   switch (lock.unit) {
     case 'SUBJECT':
       return (
+        target.owner === 'academics' &&
         lock.classId === target.classId &&
         lock.subjectCode === target.subjectCode &&
-        target.periods.some((p) => coversPeriod(lock.period, p))
+        coversAnyPeriod(lock.period, target)
+      );
+    case 'CLASS_CONDUCT':
+      return (
+        target.owner === 'conduct' && lock.classId === target.classId && coversAnyPeriod(lock.period, target)
       );
     case 'STUDENT_YEAR':
       return lock.studentId === target.studentId;
     case 'WINDOW':
       return (
+        target.owner !== 'students' &&
         (lock.grade === null || lock.grade === target.grade) &&
-        target.periods.some((p) => coversPeriod(lock.period, p))
+        coversAnyPeriod(lock.period, target)
       );
-    case 'CLASS_CONDUCT':
-      return false;
   }
 }
 
 /**
- * The signatures a correction of these marks invalidates: the subject teacher's over the changed
- * terms (and the year), the homeroom teacher's over the class (the outcome follows the averages),
- * and the approval of the student's year page. The chain signs them again.
+ * The signatures a correction invalidates; the chain signs them again.
+ * - marks: the subject teacher's over the changed terms (and the year), the homeroom teacher's over
+ *   the class (the outcome follows the averages), the approval of the student's year page;
+ * - conduct: the homeroom teacher's over the changed period, the approval of the year page;
+ * - personal data: the approval of every year page of the student (each shows the personal page).
  */
 export function supersededBy(signed: SignedScope, target: CorrectionTarget): boolean {
-  if (signed.schoolYear !== target.schoolYear) return false;
+  if (!sameYear(signed.schoolYear, target)) return false;
   switch (signed.unit) {
     case 'SUBJECT':
       return (
+        target.owner === 'academics' &&
         signed.classId === target.classId &&
         signed.subjectCode === target.subjectCode &&
-        target.periods.some((p) => coversPeriod(signed.period, p))
+        coversAnyPeriod(signed.period, target)
       );
     case 'CLASS_CONDUCT':
-      return signed.classId === target.classId && target.periods.some((p) => coversPeriod(signed.period, p));
+      return (
+        target.owner !== 'students' &&
+        signed.classId === target.classId &&
+        coversAnyPeriod(signed.period, target)
+      );
     case 'STUDENT_YEAR':
       return signed.studentId === target.studentId;
   }
 }
 
-const FIELD = /^(term1|term2)\.(regular\.\d{1,2}|midterm|final)$|^reassessment$/;
+const MARK_FIELD = /^(term1|term2)\.(regular\.\d{1,2}|midterm|final)$|^reassessment$/;
+const CONDUCT_FIELDS = ['conduct.term1', 'conduct.term2', 'conduct.summer', 'conduct.homeroomComment'];
+const PERSONAL_FIELDS = [
+  'personal.fullName',
+  'personal.dateOfBirth',
+  'personal.gender',
+  'personal.placeOfBirth',
+  'personal.ethnicity',
+  'personal.address',
+  'personal.policyCategory',
+];
 
+/** A field a correction may name (the owners validate the values with their own rules). */
 export function isCorrectionField(field: string): boolean {
-  return FIELD.test(field);
+  return MARK_FIELD.test(field) || CONDUCT_FIELDS.includes(field) || PERSONAL_FIELDS.includes(field);
 }
 
 /** The periods a set of corrected fields belongs to. */
 export function periodsOfFields(fields: readonly string[]): RecordPeriod[] {
   const periods = new Set<RecordPeriod>();
   for (const field of fields) {
-    if (field.startsWith('term1.')) periods.add('TERM_1');
-    else if (field.startsWith('term2.')) periods.add('TERM_2');
+    if (field.startsWith('term1.') || field === 'conduct.term1') periods.add('TERM_1');
+    else if (field.startsWith('term2.') || field === 'conduct.term2') periods.add('TERM_2');
     else periods.add('YEAR');
   }
   return [...periods];

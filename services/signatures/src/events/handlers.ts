@@ -1,5 +1,5 @@
 import {
-  academicsCorrectionApplied,
+  CORRECTION_ANSWERS,
   ALL_TOPICS,
   LOCK_CONFIRMATIONS,
   type CloudEvent,
@@ -15,7 +15,7 @@ import { onLockConfirmed } from '../usecases/signing';
 import { FACT_EVENTS, factHandlers } from './facts-handlers';
 
 /** The owners' answers to lock requests and corrections. */
-const ANSWER_EVENTS = [...Object.values(LOCK_CONFIRMATIONS), academicsCorrectionApplied];
+const ANSWER_EVENTS = [...Object.values(LOCK_CONFIRMATIONS), ...Object.values(CORRECTION_ANSWERS)];
 
 /** Read models and the owners' answers: one consumer group. */
 export const PROTOCOL_TOPICS = [...new Set([...FACT_EVENTS, ...ANSWER_EVENTS].map((c) => c.topic))];
@@ -28,7 +28,12 @@ export function protocolHandlers(deps: SignaturesDeps): Record<string, EventHand
   return {
     ...factHandlers(deps.facts),
     ...Object.fromEntries(Object.values(LOCK_CONFIRMATIONS).map((c) => [c.type, onLock])),
-    [academicsCorrectionApplied.type]: (event) => onCorrectionApplied(deps, event.data as CorrectionOutcome),
+    ...Object.fromEntries(
+      Object.values(CORRECTION_ANSWERS).map((c) => [
+        c.type,
+        (event: CloudEvent) => onCorrectionApplied(deps, event.data as CorrectionOutcome),
+      ]),
+    ),
   };
 }
 

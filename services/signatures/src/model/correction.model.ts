@@ -1,4 +1,4 @@
-import type { CorrectionChange } from '@hocbaso/events';
+import type { CorrectionChange, LockOwner } from '@hocbaso/events';
 import { addOutbox, type OutboxFields } from '@hocbaso/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProblemRecord } from './signature.model';
@@ -24,7 +24,10 @@ export interface CorrectionDocument extends OutboxFields {
   classId: string;
   grade: number | null;
   studentId: string;
-  subjectCode: string;
+  /** The service that owns the corrected values and applies them. */
+  owner: LockOwner;
+  /** The subject of corrected marks; null for conduct and personal data. */
+  subjectCode: string | null;
   changes: CorrectionChange[];
   reason: string;
   /** Whether a lock covered the data when it was filed (then the principal must approve). */
@@ -47,7 +50,8 @@ const correctionSchema = new Schema<CorrectionDocument>(
     classId: { type: String, required: true },
     grade: { type: Number, default: null },
     studentId: { type: String, required: true },
-    subjectCode: { type: String, required: true },
+    owner: { type: String, required: true, enum: ['academics', 'conduct', 'students'] },
+    subjectCode: { type: String, default: null },
     changes: { type: Schema.Types.Mixed, required: true },
     reason: { type: String, required: true },
     locked: { type: Boolean, required: true },

@@ -119,6 +119,15 @@ export class RecordsRepository {
     return locks.map((l) => l.scope);
   }
 
+  /** Locks of one student's year pages in force, whatever the school year (personal data spans them all). */
+  async locksOfStudent(studentId: string): Promise<LockScope[]> {
+    const locks = await this.models.locks
+      .find({ 'scope.studentId': studentId, state: 'APPLIED' }, { scope: 1 })
+      .lean<Array<Pick<LockDocument, 'scope'>>>()
+      .exec();
+    return locks.map((l) => l.scope);
+  }
+
   lockWindow(id: string): Promise<LockWindowDocument | null> {
     return this.models.lockWindows.findById(id).lean<LockWindowDocument>().exec();
   }

@@ -1,4 +1,5 @@
 import { forbidden } from '@hocbaso/errors';
+import { correctionOwnerOf } from '@hocbaso/events';
 import { DateTime, type RequestContext } from '@hocbaso/service-kit';
 import { canOverseeSchool } from '../domain/access';
 import type { CorrectionDocument } from '../model/correction.model';
@@ -74,12 +75,15 @@ const progressView = (p: ClassSigningProgress) => ({
 
 const text = (value: number | string | null) => (value === null ? null : String(value));
 
-/** A correction value typed as text in the API: a mark, DAT / CHUA_DAT, or null. */
-function parseCorrectionValue(value: string | null | undefined): number | string | null {
+/** A correction value typed as text in the API: a mark (7.5 or 7,5) for marks, else the text; empty: null. */
+function parseCorrectionValue(field: string, value: string | null | undefined): number | string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
-  const trimmed = value.trim().replace(',', '.');
-  return /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+  const trimmed = value.trim();
+  const mark = trimmed.replace(',', '.');
+  return correctionOwnerOf(field) === 'academics' && /^\d+(\.\d+)?$/.test(mark) ? Number(mark) : trimmed;
 }
+
+const CORRECTION_PARTS = { academics: 'MARKS', conduct: 'CONDUCT', students: 'PERSONAL_DATA' } as const;
 
 export const resolvers = {
   DateTime,
@@ -105,6 +109,7 @@ export const resolvers = {
   },
   CorrectionRequest: {
     id: (c: CorrectionDocument) => c._id,
+    part: (c: CorrectionDocument) => CORRECTION_PARTS[c.owner],
     changes: (c: CorrectionDocument) => c.changes.map((x) => ({ field: x.field, value: text(x.value) })),
     applied: (c: CorrectionDocument) =>
       c.applied.map((x) => ({ field: x.field, before: text(x.before), after: text(x.after) })),
@@ -128,7 +133,12 @@ export const resolvers = {
         status && {
           ...status,
           history: status.signatures,
-          corrections: { count: status.corrections.count, subjects: status.corrections.subjects },
+          corrections: {
+            count: status.corrections.count,
+            subjects: status.corrections.subjects,
+            conduct: status.corrections.corrections.some((c) => c.owner === 'conduct'),
+            personalData: status.corrections.corrections.some((c) => c.owner === 'students'),
+          },
         }
       );
     },
@@ -253,7 +263,11 @@ export const resolvers = {
     ) =>
       fileCorrection(context.deps, callerOf(context), {
         ...args.input,
-        changes: args.input.changes.map((c) => ({ field: c.field, value: parseCorrectionValue(c.value) })),
+        subjectCode: args.input.subjectCode ?? null,
+        changes: args.input.changes.map((c) => ({
+          field: c.field,
+          value: parseCorrectionValue(c.field, c.value),
+        })),
       }),
     approveCorrectionRequest: (
       _: unknown,

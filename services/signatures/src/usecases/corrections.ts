@@ -1,21 +1,13 @@
-import {
-  AppError,
-  fieldProblem,
-  forbidden,
-  notFound,
-  validationFailed,
-  type FieldProblem,
-} from '@hocbaso/errors';
+import { AppError, forbidden, notFound, validationFailed } from '@hocbaso/errors';
 import {
   correctionApplyRequested,
   correctionStateChanged,
   signatureSuperseded,
-  type CorrectionChange,
   type CorrectionOutcome,
 } from '@hocbaso/events';
 import { isAdminOf, isHomeroomOfClass, isPrincipalOf, teaches } from '../domain/access';
+import { checkCorrectionRequest, type CorrectionRequestInput } from '../domain/corrections';
 import {
-  isCorrectionField,
   lockCoversTarget,
   periodsOfFields,
   supersededBy,
@@ -25,53 +17,15 @@ import {
 import type { CorrectionDocument, CorrectionState, CorrectionStep } from '../model/correction.model';
 import { actorOf, signaturesEvent, waitFor, type Caller, type SignaturesDeps } from './deps';
 
-export interface FileCorrectionInput {
+export interface FileCorrectionInput extends CorrectionRequestInput {
   classId: string;
   studentId: string;
   schoolYear: string;
-  subjectCode: string;
-  changes: CorrectionChange[];
-  reason: string;
-}
-
-const MAX_CHANGES = 20;
-const MAX_REASON = 1000;
-
-function validate(input: FileCorrectionInput): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const reason = input.reason.trim();
-  if (!reason)
-    problems.push(fieldProblem('reason', 'VALIDATION_FAILED', 'Đề nghị chỉnh sửa phải nêu lí do.'));
-  if (reason.length > MAX_REASON) {
-    problems.push(fieldProblem('reason', 'VALIDATION_FAILED', `Lí do dài tối đa ${MAX_REASON} kí tự.`));
-  }
-  if (input.changes.length === 0 || input.changes.length > MAX_CHANGES) {
-    problems.push(
-      fieldProblem('changes', 'VALIDATION_FAILED', `Một đề nghị sửa từ 1 đến ${MAX_CHANGES} ô điểm.`),
-    );
-  }
-  input.changes.forEach((change, i) => {
-    if (!isCorrectionField(change.field)) {
-      problems.push(
-        fieldProblem(
-          `changes.${i}.field`,
-          'VALIDATION_FAILED',
-          'Ô điểm cần sửa có dạng term1.regular.0, term1.midterm, term2.final hoặc reassessment.',
-        ),
-      );
-    }
-    const value = change.value;
-    const mark =
-      typeof value === 'number' && value >= 0 && value <= 10 && Math.round(value * 10) === value * 10;
-    if (!(value === null || mark || value === 'DAT' || value === 'CHUA_DAT')) {
-      problems.push(fieldProblem(`changes.${i}.value`, 'INVALID_SCORE'));
-    }
-  });
-  return problems;
 }
 
 /** The place in the record book a filed correction changes. */
 const targetOf = (c: CorrectionDocument): CorrectionTarget => ({
+  owner: c.owner,
   schoolId: c.schoolId,
   schoolYear: c.schoolYear,
   classId: c.classId,
@@ -111,7 +65,7 @@ const stateEvent = (correction: CorrectionDocument, state: CorrectionState, call
 
 /**
  * Lập đề nghị chỉnh sửa (R8): the subject's teacher or the class's homeroom teacher names the
- * values to change and why. Locked data needs the principal's approval first; unlocked data goes
+ * values to change (marks of one subject, conduct, or personal data) and why. Locked data needs the principal's approval first; unlocked data goes
  * straight to the admin.
  */
 export async function fileCorrection(
@@ -122,27 +76,37 @@ export async function fileCorrection(
   if (!caller.principal) throw new AppError('UNAUTHENTICATED');
   const cls = await deps.facts.findClass(input.classId);
   if (!cls || cls.schoolYear !== input.schoolYear) throw notFound('Không tìm thấy lớp trong năm học này.');
+  const { owner, problems } = checkCorrectionRequest(input);
+  if (problems.length || !owner) throw validationFailed(problems);
+  const subjectCode = owner === 'academics' ? input.subjectCode : null;
+  // Marks: the subject's teacher or the homeroom teacher; conduct and personal data: the homeroom teacher (R4).
   const allowed =
-    teaches(caller.principal, input.classId, input.subjectCode, input.schoolYear, cls.schoolId) ||
-    isHomeroomOfClass(caller.principal, cls);
-  if (!allowed)
-    throw forbidden('Chỉ giáo viên bộ môn hoặc giáo viên chủ nhiệm của lớp được lập đề nghị chỉnh sửa.');
+    isHomeroomOfClass(caller.principal, cls) ||
+    (subjectCode !== null && teaches(caller.principal, cls._id, subjectCode, cls.schoolYear, cls.schoolId));
+  if (!allowed) {
+    throw forbidden(
+      owner === 'academics'
+        ? 'Chỉ giáo viên dạy môn này hoặc giáo viên chủ nhiệm của lớp được lập đề nghị sửa điểm.'
+        : 'Chỉ giáo viên chủ nhiệm của lớp được lập đề nghị sửa rèn luyện hay lí lịch học sinh.',
+    );
+  }
   if (!cls.members.includes(input.studentId)) throw new AppError('STUDENT_NOT_IN_CLASS');
-  const problems = validate(input);
-  if (problems.length) throw validationFailed(problems);
 
   const target: CorrectionTarget = {
+    owner,
     schoolId: cls.schoolId,
     schoolYear: cls.schoolYear,
     classId: cls._id,
     grade: cls.grade,
     studentId: input.studentId,
-    subjectCode: input.subjectCode,
+    subjectCode,
     periods: periodsOfFields(input.changes.map((c) => c.field)),
   };
-  const locked = (await deps.records.locksInForce(cls.schoolId, cls.schoolYear)).some((l) =>
-    lockCoversTarget(l, target),
-  );
+  const locks = [
+    ...(await deps.records.locksInForce(cls.schoolId, cls.schoolYear)),
+    ...(owner === 'students' ? await deps.records.locksOfStudent(input.studentId) : []),
+  ];
+  const locked = locks.some((l) => lockCoversTarget(l, target));
   const now = deps.now();
   const state: CorrectionState = locked ? 'FILED' : 'APPROVED';
   const document: Omit<CorrectionDocument, '_outbox' | '_outboxPending' | '_rev'> = {
@@ -152,7 +116,8 @@ export async function fileCorrection(
     classId: cls._id,
     grade: cls.grade,
     studentId: input.studentId,
-    subjectCode: input.subjectCode,
+    owner,
+    subjectCode,
     changes: input.changes.map((c) => ({ field: c.field, value: c.value })),
     reason: input.reason.trim(),
     locked,
@@ -249,7 +214,7 @@ export async function applyCorrection(
     (c) => [
       signaturesEvent(correctionApplyRequested, `corrections/${c._id}`, c.studentId, {
         correctionId: c._id,
-        owner: 'academics',
+        owner: c.owner,
         schoolId: c.schoolId,
         schoolYear: c.schoolYear,
         classId: c.classId,
@@ -273,31 +238,41 @@ export async function applyCorrection(
  * current signature over the changed content is superseded and the chain signs again.
  */
 export async function onCorrectionApplied(deps: SignaturesDeps, outcome: CorrectionOutcome): Promise<void> {
+  const correction = await deps.records.correction(outcome.correctionId);
+  if (!correction || correction.state !== 'APPLYING' || correction.owner !== outcome.owner) return;
   const now = deps.now();
-  const system: Caller = { principal: null };
-  const correction = await deps.records.change(deps.records.models.corrections, outcome.correctionId, (c) => {
-    if (c.state !== 'APPLYING') return null;
-    const state: CorrectionState = outcome.outcome === 'APPLIED' ? 'APPLIED' : 'FAILED';
-    const failure = outcome.refusal ? { ...outcome.refusal } : null;
-    return {
-      set: {
-        state,
-        applied: outcome.changes,
-        failure,
-        steps: [...c.steps, { action: state, accountId: null, at: now, note: failure?.message ?? null }],
-        updatedAt: now,
-      },
-      events: [stateEvent(c, state, system)],
-    };
-  });
-  if (!correction || correction.state !== 'APPLIED') {
-    deps.changed();
-    return;
-  }
+  // Superseded first: once the admin sees APPLIED, the chain already shows what to sign again.
+  // A redelivery after a crash between the two steps supersedes nothing more and then finishes.
+  if (outcome.outcome === 'APPLIED') await supersedeSignatures(deps, correction, now);
+  const state: CorrectionState = outcome.outcome === 'APPLIED' ? 'APPLIED' : 'FAILED';
+  const failure = outcome.refusal ? { ...outcome.refusal } : null;
+  await deps.records.change(deps.records.models.corrections, correction._id, (c) =>
+    c.state !== 'APPLYING'
+      ? null
+      : {
+          set: {
+            state,
+            applied: outcome.changes,
+            failure,
+            steps: [...c.steps, { action: state, accountId: null, at: now, note: failure?.message ?? null }],
+            updatedAt: now,
+          },
+          events: [stateEvent(c, state, { principal: null })],
+        },
+  );
+  deps.changed();
+}
+
+/** Marks every current signature over what the correction changed as superseded by it. */
+async function supersedeSignatures(deps: SignaturesDeps, correction: CorrectionDocument, now: Date) {
   const target = targetOf(correction);
   const candidates = [
     ...(await deps.records.signaturesOfClass(correction.classId, correction.schoolYear)),
-    ...(await deps.records.signaturesOfStudents([correction.studentId], correction.schoolYear)),
+    // Personal data is on every year's page: the student's approvals of every year.
+    ...(await deps.records.signaturesOfStudents(
+      [correction.studentId],
+      correction.owner === 'students' ? undefined : correction.schoolYear,
+    )),
   ];
   const affected = new Map(
     candidates
@@ -321,7 +296,6 @@ export async function onCorrectionApplied(deps: SignaturesDeps, outcome: Correct
           },
     );
   }
-  deps.changed();
 }
 
 /** 1, then one more per applied correction of the unit's content (the record's version). */
@@ -346,7 +320,7 @@ export async function correctionFooter(deps: SignaturesDeps, studentId: string, 
   );
   return {
     count: corrections.length,
-    subjects: [...new Set(corrections.map((c) => c.subjectCode))].sort(),
+    subjects: [...new Set(corrections.flatMap((c) => (c.subjectCode ? [c.subjectCode] : [])))].sort(),
     corrections,
   };
 }

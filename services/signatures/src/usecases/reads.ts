@@ -173,7 +173,8 @@ export async function readCorrections(
   return all.filter(
     (c) =>
       c.filedBy === caller.principal?.accountId ||
-      teaches(caller.principal, c.classId, c.subjectCode, c.schoolYear, c.schoolId) ||
+      (c.subjectCode !== null &&
+        teaches(caller.principal, c.classId, c.subjectCode, c.schoolYear, c.schoolId)) ||
       led.has(c.classId),
   );
 }
