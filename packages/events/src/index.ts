@@ -5,3 +5,4 @@ export * from './students';
 export * from './academics';
 export * from './conduct';
 export * from './signatures';
+export * from './archive';

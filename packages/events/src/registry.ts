@@ -1,5 +1,6 @@
 import type { EventContract } from './envelope';
 import { ACADEMICS_EVENTS } from './academics';
+import { ARCHIVE_EVENTS } from './archive';
 import { CONDUCT_EVENTS } from './conduct';
 import { IDENTITY_EVENTS } from './identity';
 import { SIGNATURES_EVENTS } from './signatures';
@@ -12,6 +13,7 @@ export const ALL_EVENTS: readonly EventContract[] = [
   ...ACADEMICS_EVENTS,
   ...CONDUCT_EVENTS,
   ...SIGNATURES_EVENTS,
+  ...ARCHIVE_EVENTS,
 ];
 
 export const EVENT_REGISTRY: ReadonlyMap<string, EventContract> = new Map(ALL_EVENTS.map((c) => [c.type, c]));

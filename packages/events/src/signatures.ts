@@ -18,6 +18,7 @@ export const SIGNATURES_SOURCE = 'hocbaso/signatures';
 const LOCK_TOPIC = 'hocbaso.signatures.lock';
 const SIGNATURE_TOPIC = 'hocbaso.signatures.signature';
 const CORRECTION_TOPIC = 'hocbaso.signatures.correction';
+const RECORD_BOOK_TOPIC = 'hocbaso.signatures.record-book';
 
 export const recordPeriodSchema = z.enum(['TERM_1', 'TERM_2', 'YEAR']);
 export type RecordPeriod = z.infer<typeof recordPeriodSchema>;
@@ -280,6 +281,66 @@ export const recordSigned = defineEvent({
   }),
 });
 
+/**
+ * A signature as kept for later verification, anywhere: exactly what `@hocbaso/signing` produced
+ * (the canonical JSON signed, its hash, the ES256 signature, the certificate chain, leaf first)
+ * with the signer's name as the leaf certificate gives it.
+ */
+export const signatureEvidenceSchema = z.object({
+  canonical: z.string(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  algorithm: z.literal('ES256'),
+  signature: z.string(),
+  certificateChain: z.array(z.string()).min(1),
+  signedAt: z.iso.datetime({ offset: true }),
+  certificateFingerprint: z.string(),
+  signerName: z.string(),
+});
+export type SignatureEvidence = z.infer<typeof signatureEvidenceSchema>;
+
+/**
+ * A signature of the class the approver saw when approving a year page (a subject teacher's over a
+ * subject, the homeroom teacher's over the conduct page). The approval's snapshot lists them, so
+ * the approval vouches for who signed what before it, without carrying the other students' data
+ * those signatures cover.
+ */
+export const attestationSchema = z.object({
+  signatureId: z.string(),
+  role: z.enum(['SUBJECT_TEACHER', 'HOMEROOM_TEACHER']),
+  /** The SUBJECT or CLASS_CONDUCT unit signed. */
+  unit: lockScopeSchema,
+  recordVersion: z.number().int().positive(),
+  signerName: z.string(),
+  signedAt: z.iso.datetime({ offset: true }),
+  contentHash: z.string(),
+  certificateFingerprint: z.string(),
+});
+export type Attestation = z.infer<typeof attestationSchema>;
+
+/**
+ * A student's year page approved and sealed: the archive's source of the signed record book
+ * (Ministry sync, transfer packages, exports). It carries the approval with its canonical snapshot
+ * (personal page, marks, conduct and the attestations) and the seal, so a consumer can verify it
+ * without asking anyone. Personal data travels here as it does in the students lock confirmation;
+ * only the archive consumes this topic. Key: the student id.
+ */
+export const recordYearApproved = defineEvent({
+  type: 'vn.hocbaso.signatures.record-year.approved',
+  topic: RECORD_BOOK_TOPIC,
+  version: 1,
+  schema: z.object({
+    signatureId: z.string(),
+    schoolId: z.string(),
+    schoolYear: schoolYearSchema,
+    classId: z.string(),
+    studentId: z.string(),
+    recordVersion: z.number().int().positive(),
+    approval: signatureEvidenceSchema,
+    seal: signatureEvidenceSchema,
+    actor: actorSchema,
+  }),
+});
+
 export const signatureSuperseded = defineEvent({
   type: 'vn.hocbaso.signatures.record.superseded',
   topic: SIGNATURE_TOPIC,
@@ -373,6 +434,7 @@ export const SIGNATURES_EVENTS = [
   correctionApplyRequested,
   correctionStateChanged,
   recordSigned,
+  recordYearApproved,
   signatureSuperseded,
   academicsLockConfirmed,
   conductLockConfirmed,

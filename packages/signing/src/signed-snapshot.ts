@@ -239,3 +239,15 @@ function signatureMatches(leaf: x509.X509Certificate, data: Uint8Array, signatur
     return false;
   }
 }
+
+/**
+ * What the school's seal signs over an approval: the approval's identity, content hash and
+ * signature, so the seal vouches for that one signature of that one content. Here, not in the
+ * signatures service, because every verifier of an exported record book rebuilds it.
+ */
+export function sealStatement(signatureId: string, approval: { contentHash: string; signature: string }) {
+  return {
+    format: 'hocbaso.seal/1',
+    approval: { signatureId, contentHash: approval.contentHash, signature: approval.signature },
+  };
+}

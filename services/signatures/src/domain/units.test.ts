@@ -1,5 +1,6 @@
 import type { LockScope } from '@hocbaso/events';
 import {
+  attestationsFor,
   isCorrectionField,
   lockCoversTarget,
   lockStateAfter,
@@ -186,12 +187,43 @@ describe('snapshots and names', () => {
       confirmation('academics', { y: 2 }),
     ]);
     expect(a).toEqual({
-      format: 'hocbaso.record-snapshot/1',
+      format: 'hocbaso.record-snapshot/2',
       unit: scope,
       role: 'APPROVER',
       recordVersion: 2,
       content: { academics: { y: 2 }, conduct: { x: 1 } },
+      attestations: [],
     });
+  });
+
+  it('lets an approval attest the current subject and homeroom signatures of its class and year only', () => {
+    const approval = { unit: 'STUDENT_YEAR' as const, ...base, classId: 'c1', studentId: 'st1' };
+    const signed = (id: string) => ({
+      signerName: `GV ${id}`,
+      signedAt: '2026-05-30T01:00:00.000Z',
+      contentHash: id.padEnd(64, '0'),
+      certificateFingerprint: `fp-${id}`,
+    });
+    const math: SignedScope = { unit: 'SUBJECT', ...base, classId: 'c1', subjectCode: 'TOAN', period: 'YEAR' };
+    const conduct: SignedScope = { unit: 'CLASS_CONDUCT', ...base, classId: 'c1', period: 'YEAR' };
+    const otherClass: SignedScope = { ...math, classId: 'c2' };
+    const otherYear: SignedScope = { ...math, schoolYear: '2024-2025' };
+    const attestations = attestationsFor(approval, [
+      { _id: 's-math', scope: math, recordVersion: 1, current: true, signed: signed('a') },
+      { _id: 's-old', scope: math, recordVersion: 1, current: false, signed: signed('b') },
+      { _id: 's-conduct', scope: conduct, recordVersion: 2, current: true, signed: signed('c') },
+      { _id: 's-other-class', scope: otherClass, recordVersion: 1, current: true, signed: signed('d') },
+      { _id: 's-other-year', scope: otherYear, recordVersion: 1, current: true, signed: signed('e') },
+      { _id: 's-pending', scope: math, recordVersion: 1, current: true, signed: null },
+      { _id: 's-approval', scope: approval, recordVersion: 1, current: true, signed: signed('f') },
+    ]);
+    expect(attestations.map((a) => [a.signatureId, a.role, a.recordVersion, a.signerName])).toEqual([
+      ['s-math', 'SUBJECT_TEACHER', 1, 'GV a'],
+      ['s-conduct', 'HOMEROOM_TEACHER', 2, 'GV c'],
+    ]);
+    // In the snapshot they come in a stable order whatever the order found.
+    const snapshot = recordSnapshot(approval, 1, [], [...attestations].reverse());
+    expect(snapshot.attestations.map((a) => a.signatureId)).toEqual(['s-conduct', 's-math']);
   });
 
   it('names units so that a term and the year of one subject differ', () => {

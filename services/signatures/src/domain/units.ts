@@ -1,4 +1,4 @@
-import type { LockConfirmation, LockOwner, LockScope, RecordPeriod } from '@hocbaso/events';
+import type { Attestation, LockConfirmation, LockOwner, LockScope, RecordPeriod } from '@hocbaso/events';
 
 /** What each signer signs (issue 4): the unit of the record book a signature covers. */
 export type SignedScope = Exclude<LockScope, { unit: 'WINDOW' }>;
@@ -27,11 +27,13 @@ export function unitKey(scope: SignedScope): string {
   }
 }
 
-export const SNAPSHOT_FORMAT = 'hocbaso.record-snapshot/1';
+export const SNAPSHOT_FORMAT = 'hocbaso.record-snapshot/2';
 
 /**
- * The document a signer signs: the unit, the record version and exactly the content each owner
- * locked and confirmed, by owner. Its RFC 8785 canonical form is what the signature covers.
+ * The document a signer signs: the unit, the record version, exactly the content each owner
+ * locked and confirmed, by owner, and (for an approval) the class's signatures the approver saw,
+ * so the approval vouches for them. Its RFC 8785 canonical form is what the signature covers.
+ * Version 2 added `attestations`; signatures of version 1 stay verifiable from their stored text.
  */
 export interface RecordSnapshot {
   format: typeof SNAPSHOT_FORMAT;
@@ -39,18 +41,61 @@ export interface RecordSnapshot {
   role: SignatureRole;
   recordVersion: number;
   content: Partial<Record<LockOwner, unknown>>;
+  attestations: Attestation[];
 }
 
 export function recordSnapshot(
   unit: SignedScope,
   recordVersion: number,
   confirmations: readonly LockConfirmation[],
+  attestations: readonly Attestation[] = [],
 ): RecordSnapshot {
   const content: Partial<Record<LockOwner, unknown>> = {};
   for (const confirmation of [...confirmations].sort((a, b) => a.owner.localeCompare(b.owner))) {
     content[confirmation.owner] = confirmation.content ?? null;
   }
-  return { format: SNAPSHOT_FORMAT, unit, role: roleForUnit(unit), recordVersion, content };
+  return {
+    format: SNAPSHOT_FORMAT,
+    unit,
+    role: roleForUnit(unit),
+    recordVersion,
+    content,
+    attestations: [...attestations].sort((a, b) =>
+      a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0,
+    ),
+  };
+}
+
+/**
+ * What an approval of a student's year attests: the class's current subject and homeroom
+ * signatures of that year (each names its signer, time, content hash and certificate).
+ */
+export function attestationsFor(
+  approval: Extract<SignedScope, { unit: 'STUDENT_YEAR' }>,
+  signatures: ReadonlyArray<{
+    _id: string;
+    scope: SignedScope;
+    recordVersion: number;
+    current: boolean;
+    signed: { signerName: string; signedAt: string; contentHash: string; certificateFingerprint: string } | null;
+  }>,
+): Attestation[] {
+  return signatures.flatMap((s) => {
+    if (!s.current || !s.signed || s.scope.unit === 'STUDENT_YEAR') return [];
+    if (s.scope.classId !== approval.classId || s.scope.schoolYear !== approval.schoolYear) return [];
+    return [
+      {
+        signatureId: s._id,
+        role: roleForUnit(s.scope) as Attestation['role'],
+        unit: s.scope,
+        recordVersion: s.recordVersion,
+        signerName: s.signed.signerName,
+        signedAt: s.signed.signedAt,
+        contentHash: s.signed.contentHash,
+        certificateFingerprint: s.signed.certificateFingerprint,
+      },
+    ];
+  });
 }
 
 /** The owners' answers to one lock request, and what they add up to. */
@@ -183,15 +228,4 @@ export function subjectsOfClass(
   progress: ReadonlyArray<{ subjectCode: string }>,
 ): string[] {
   return [...new Set([...teaching, ...progress].map((s) => s.subjectCode))].sort();
-}
-
-/**
- * What the school's seal signs over an approval: the approval's identity, content hash and
- * signature, so the seal vouches for that one signature of that one content.
- */
-export function sealStatement(signatureId: string, approval: { contentHash: string; signature: string }) {
-  return {
-    format: 'hocbaso.seal/1',
-    approval: { signatureId, contentHash: approval.contentHash, signature: approval.signature },
-  };
 }

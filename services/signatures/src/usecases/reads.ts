@@ -1,7 +1,7 @@
 import { forbidden, notFound } from '@hocbaso/errors';
-import { verifySignedSnapshot, type VerificationProblem } from '@hocbaso/signing';
+import { sealStatement, verifySignedSnapshot, type VerificationProblem } from '@hocbaso/signing';
 import { canOverseeSchool, isHomeroomOfClass, isInspector, teaches } from '../domain/access';
-import { sealStatement, subjectsOfClass } from '../domain/units';
+import { subjectsOfClass } from '../domain/units';
 import type { ClassFacts } from '../model/read-model.model';
 import type { SignatureDocument, StoredSignature } from '../model/signature.model';
 import { correctionFooter } from './corrections';

@@ -6,10 +6,12 @@ import {
   lockRequested,
   lockStateChanged,
   recordSigned,
+  recordYearApproved,
   type LockConfirmation,
 } from '@hocbaso/events';
 import {
   sealKeyRef,
+  sealStatement,
   signSnapshot,
   verifySignedSnapshot,
   type SignedSnapshot,
@@ -17,10 +19,10 @@ import {
 } from '@hocbaso/signing';
 import { isHomeroomOfClass, teaches } from '../domain/access';
 import {
+  attestationsFor,
   lockStateAfter,
   recordSnapshot,
   roleForUnit,
-  sealStatement,
   subjectsOfClass,
   unitKey,
   type SignedScope,
@@ -442,7 +444,17 @@ const stored = (signed: SignedSnapshot, fingerprint: string, signerName: string)
 /** Signs the content the owners locked with the signer's key (and, for an approval, the school's seal). */
 async function completeSignature(deps: SignaturesDeps, signature: SignatureDocument, lock: LockDocument) {
   const applied = lock.confirmations.filter((c) => c.outcome === 'APPLIED');
-  const snapshot = recordSnapshot(signature.scope, signature.recordVersion, applied);
+  const attestations =
+    signature.scope.unit === 'STUDENT_YEAR'
+      ? attestationsFor(
+          signature.scope,
+          (await deps.records.signaturesOfClass(signature.classId, signature.schoolYear)).map((s) => ({
+            ...s,
+            current: isCurrentSignature(s),
+          })),
+        )
+      : [];
+  const snapshot = recordSnapshot(signature.scope, signature.recordVersion, applied, attestations);
   const now = deps.now();
   const authorities = await registeredAuthorities(deps, signature.schoolId);
   let signed: StoredSignature;
@@ -487,10 +499,34 @@ async function completeSignature(deps: SignaturesDeps, signature: SignatureDocum
       ? null
       : {
           set: { state: 'SIGNED' as const, snapshot, signed, seal, updatedAt: now },
-          events: [signedEvent(signature.role, signed), ...(seal ? [signedEvent('SEAL', seal)] : [])],
+          events: [
+            signedEvent(signature.role, signed),
+            ...(seal ? [signedEvent('SEAL', seal), yearApprovedEvent(signature, signed, seal, actor)] : []),
+          ],
         },
   );
   deps.changed();
+}
+
+/** The approved and sealed year page, whole, for the archive (Ministry sync, transfers, exports). */
+function yearApprovedEvent(
+  signature: SignatureDocument,
+  approval: StoredSignature,
+  seal: StoredSignature,
+  actor: { accountId: string; kind: 'user' },
+) {
+  const scope = signature.scope as Extract<SignedScope, { unit: 'STUDENT_YEAR' }>;
+  return signaturesEvent(recordYearApproved, `signatures/${signature._id}`, scope.studentId, {
+    signatureId: signature._id,
+    schoolId: scope.schoolId,
+    schoolYear: scope.schoolYear,
+    classId: scope.classId,
+    studentId: scope.studentId,
+    recordVersion: signature.recordVersion,
+    approval: { ...approval, algorithm: 'ES256' as const },
+    seal: { ...seal, algorithm: 'ES256' as const },
+    actor,
+  });
 }
 
 /** Signs and checks the result against the registered CAs and the registered certificate of the key's holder. */
