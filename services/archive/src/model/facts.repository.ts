@@ -1,0 +1,93 @@
+import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
+import type { Model } from 'mongoose';
+import type { ClassFacts, OutcomeFacts, ReadModels, SchoolFacts } from './read-model.model';
+
+/**
+ * The only code that touches the read models. Each change is a read-modify-write of one document
+ * under the service's WriteLock (FerretDB v1 updates are not atomic, ADR 0004); every handler is
+ * idempotent, so a redelivered event changes nothing.
+ */
+export class FactsRepository {
+  constructor(
+    private readonly models: ReadModels,
+    private readonly lock: WriteLock,
+  ) {}
+
+  school(schoolId: string): Promise<SchoolFacts | null> {
+    return this.models.schools.findById(schoolId).lean<SchoolFacts>().exec();
+  }
+
+  classesOfSchool(schoolId: string, schoolYear: string): Promise<ClassFacts[]> {
+    return this.models.classes.find({ schoolId, schoolYear }).lean<ClassFacts[]>().exec();
+  }
+
+  outcomesOf(schoolId: string, schoolYear: string): Promise<OutcomeFacts[]> {
+    return this.models.outcomes.find({ schoolId, schoolYear }).lean<OutcomeFacts[]>().exec();
+  }
+
+  upsertSchool(school: SchoolFacts): Promise<void> {
+    return this.change(this.models.schools, school._id, () => school);
+  }
+
+  /** A class as announced, keeping members already known (an enrolment can arrive first). */
+  upsertClass(facts: Omit<ClassFacts, 'members'>): Promise<void> {
+    return this.change(this.models.classes, facts._id, (current) => ({
+      ...facts,
+      members: current?.members ?? [],
+    }));
+  }
+
+  addMember(
+    place: Pick<ClassFacts, '_id' | 'schoolId' | 'schoolYear' | 'grade'>,
+    member: { studentId: string; fullName: string },
+  ): Promise<void> {
+    return this.change(this.models.classes, place._id, (current) => {
+      const base = current ?? { ...place, name: '', members: [] };
+      const others = base.members.filter((m) => m.studentId !== member.studentId);
+      return { ...base, members: [...others, member] };
+    });
+  }
+
+  removeMember(classId: string, studentId: string): Promise<void> {
+    return this.change(this.models.classes, classId, (current) =>
+      current?.members.some((m) => m.studentId === studentId)
+        ? { ...current, members: current.members.filter((m) => m.studentId !== studentId) }
+        : null,
+    );
+  }
+
+  /** A name changed: every class of the student shows the new one. */
+  async renameMember(studentId: string, fullName: string): Promise<void> {
+    const classes = await this.models.classes
+      .find({ 'members.studentId': studentId }, { _id: 1 })
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    for (const { _id } of classes) {
+      await this.change(this.models.classes, _id, (current) =>
+        current
+          ? {
+              ...current,
+              members: current.members.map((m) => (m.studentId === studentId ? { ...m, fullName } : m)),
+            }
+          : null,
+      );
+    }
+  }
+
+  setOutcome(facts: OutcomeFacts): Promise<void> {
+    return this.change(this.models.outcomes, facts._id, () => facts);
+  }
+
+  private change<T extends { _id: string }>(
+    model: Model<T>,
+    id: string,
+    next: (current: T | null) => T | null,
+  ): Promise<void> {
+    return this.lock.run(documentLockKey(model.collection.name, id), async () => {
+      const current = (await model.findById(id).lean().exec()) as T | null;
+      const updated = next(current);
+      if (!updated) return;
+      await model.replaceOne({ _id: id }, updated, { upsert: true }).exec();
+    });
+  }
+}

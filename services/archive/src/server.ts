@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ARCHIVE_EVENTS } from '@hocbaso/events';
+import {
+  createServiceRuntime,
+  createSubgraphServer,
+  type Logger,
+  type OutboxRelay,
+  type SubgraphServer,
+} from '@hocbaso/service-kit';
+import { parse } from 'graphql';
+import { defaultDeadlines } from './domain/sync';
+import type { ArchiveConfig } from './env';
+import { ARCHIVE_INPUT_TOPICS, archiveHandlers } from './events/handlers';
+import { FactsRepository } from './model/facts.repository';
+import { readModels } from './model/read-model.model';
+import { syncModels } from './model/sync.model';
+import { SyncRepository } from './model/sync.repository';
+import { resolvers, type ArchiveContext } from './resolvers';
+import { MinistryHttpClient } from './sync/ministry-client';
+import { SyncWorker } from './sync/sync-worker';
+import type { ArchiveDeps } from './usecases/deps';
+import { sendDueRecords } from './usecases/sync';
+
+export const ARCHIVE_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface ArchiveService {
+  server: SubgraphServer;
+  deps: ArchiveDeps;
+  relay: OutboxRelay;
+  worker: SyncWorker;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Wires the archive service from its configuration. Never listens by itself (tests call this). */
+export async function createArchiveService(config: ArchiveConfig, logger: Logger): Promise<ArchiveService> {
+  const runtime = await createServiceRuntime({
+    name: 'archive',
+    mongoUri: config.MONGODB_URI,
+    dbName: config.ARCHIVE_DB_NAME,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  const connection = runtime.connection;
+  const sync = new SyncRepository(syncModels(connection), runtime.writeLock);
+  const facts = new FactsRepository(readModels(connection), runtime.writeLock);
+  const relay = await runtime.start({
+    outboxModels: sync.outboxModels(),
+    topics: [...new Set(ARCHIVE_EVENTS.map((e) => e.topic))],
+  });
+
+  const deps: ArchiveDeps = {
+    facts,
+    sync,
+    ministry: new MinistryHttpClient({
+      baseUrl: config.MINISTRY_API_URL,
+      apiToken: config.MINISTRY_API_TOKEN,
+      timeoutMs: config.MINISTRY_TIMEOUT_MS,
+    }),
+    logger,
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    random: Math.random,
+    changed: () => relay.notify(),
+    backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
+    attemptLeaseMs: config.MINISTRY_TIMEOUT_MS + 5_000,
+    deadlinesOf: (schoolYear) => config.SYNC_DEADLINES[schoolYear] ?? defaultDeadlines(schoolYear),
+  };
+  const worker = new SyncWorker(
+    () => sendDueRecords(deps, config.SYNC_BATCH_SIZE),
+    config.SYNC_INTERVAL_MS,
+    logger,
+  );
+  await runtime.consume({
+    groupId: config.ARCHIVE_CONSUMER_GROUP,
+    topics: ARCHIVE_INPUT_TOPICS,
+    handlers: archiveHandlers(deps, () => worker.wake()),
+    fromBeginning: config.ARCHIVE_CONSUME_FROM_BEGINNING,
+  });
+  worker.start();
+
+  const server = await createSubgraphServer<ArchiveContext>({
+    name: 'archive',
+    typeDefs: ARCHIVE_TYPE_DEFS,
+    resolvers,
+    logger,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    createContext: (base) => ({ ...base, deps }),
+    readiness: { mongodb: runtime.isReady },
+    onShutdown: async () => {
+      await worker.stop();
+      await runtime.close();
+    },
+  });
+
+  return {
+    server,
+    deps,
+    relay,
+    worker,
+    listen: () => server.listen(config.ARCHIVE_PORT, config.ARCHIVE_HOST),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,35 @@
+import { ARCHIVE_SOURCE, createEvent, type EventContract, type EventData } from '@hocbaso/events';
+import { toOutboxEntry, type Logger, type OutboxEntry } from '@hocbaso/service-kit';
+import type { Backoff, YearDeadlines } from '../domain/sync';
+import type { FactsRepository } from '../model/facts.repository';
+import type { SyncRepository } from '../model/sync.repository';
+import type { MinistryGateway } from '../sync/ministry-client';
+
+export { actorOf, type Caller } from '@hocbaso/service-kit';
+
+/** What the use cases need, passed in so that they can be tested without infrastructure. */
+export interface ArchiveDeps {
+  facts: FactsRepository;
+  sync: SyncRepository;
+  ministry: MinistryGateway;
+  logger: Logger;
+  now: () => Date;
+  newId: () => string;
+  random: () => number;
+  /** Wakes the outbox relay after a write so that its events leave at once. */
+  changed: () => void;
+  backoff: Backoff;
+  /** How long an attempt holds its record (the Ministry's timeout and a margin). */
+  attemptLeaseMs: number;
+  deadlinesOf: (schoolYear: string) => YearDeadlines;
+}
+
+/** One of the archive's events as an outbox entry. */
+export function archiveEvent<C extends EventContract>(
+  contract: C,
+  subject: string,
+  key: string,
+  data: EventData<C>,
+): OutboxEntry {
+  return toOutboxEntry(contract.topic, createEvent(contract, { source: ARCHIVE_SOURCE, subject, key, data }));
+}
