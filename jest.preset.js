@@ -10,6 +10,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
+    '^@hocbaso/ministry-simulator$': path.join(__dirname, 'deploy/local/ministry-simulator/src/index.ts'),
     '^@hocbaso/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -140,6 +140,24 @@ export const ERROR_CATALOGUE = {
     vi: 'Nhật ký kiểm tra đã bị thay đổi hoặc mất bản ghi.',
     en: 'The audit trail has been altered or has missing entries.',
   },
+  // Transfers between schools (issue 5, R1, R6).
+  TRANSFER_INVALID: {
+    vi: 'Hồ sơ chuyển trường không hợp lệ: chữ ký số, con dấu hoặc nội dung học bạ không kiểm tra được.',
+    en: 'The transfer package failed verification: a signature, the seal or the record book content does not verify.',
+  },
+  // Backups (issue 5, R7).
+  BACKUP_INVALID: {
+    vi: 'Bản sao lưu không dùng được: thiếu tệp, tệp đã bị sửa (mã băm không khớp) hoặc định dạng không được hỗ trợ.',
+    en: 'The backup is unusable: a file is missing or altered (hash mismatch), or its format is unsupported.',
+  },
+  RESTORE_TARGET_NOT_EMPTY: {
+    vi: 'Cơ sở dữ liệu đích đã có dữ liệu: chỉ khôi phục vào cơ sở dữ liệu trống, để không ghi đè dữ liệu đang có.',
+    en: 'A target database already holds data; a backup is restored only into empty databases.',
+  },
+  CONSUMER_GROUP_ACTIVE: {
+    vi: 'Nhóm đọc Kafka vẫn có dịch vụ đang chạy: hãy dừng các dịch vụ trước khi đặt lại vị trí đọc.',
+    en: 'A Kafka consumer group still has active members; stop the services before setting its offsets.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -20,7 +20,11 @@ export const SYNC_STATES = ['PENDING', 'SENT', 'ACCEPTED', 'REJECTED', 'SUPERSED
 export const syncStateSchema = z.enum(SYNC_STATES);
 export type SyncState = z.infer<typeof syncStateSchema>;
 
-export const syncReasonSchema = z.object({ code: z.string(), message: z.string(), path: z.string().nullable() });
+export const syncReasonSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  path: z.string().nullable(),
+});
 
 /** A student-year's sync state changed. Key: the student id (one student's events stay in order). */
 export const recordSyncStateChanged = defineEvent({
@@ -66,4 +70,138 @@ export const recordBookExported = defineEvent({
   }),
 });
 
-export const ARCHIVE_EVENTS = [recordSyncStateChanged, recordBookExported] as const;
+const TRANSFER_TOPIC = 'hocbaso.archive.transfer';
+
+/**
+ * The sending school produced a transfer package (R1, R6): the student's whole signed record book,
+ * every approval and seal with its certificate chain, sealed by the sending school. Key: the student id.
+ */
+export const transferPackageIssued = defineEvent({
+  type: 'vn.hocbaso.archive.transfer.package-issued',
+  topic: TRANSFER_TOPIC,
+  version: 1,
+  schema: z.object({
+    transferId: z.string(),
+    studentId: z.string(),
+    fromSchoolId: z.string(),
+    schoolYears: z.array(schoolYearSchema),
+    /** SHA-256 of the package's canonical JSON. */
+    packageHash: z.string(),
+    actor: actorSchema,
+  }),
+});
+
+/**
+ * The receiving school imported a package and every signature in it verified: the students
+ * service moves the same student (never a copy, R1) into the receiving school's class, which takes
+ * over management (R6), and answers with `studentTransferApplied`. Key: the student id.
+ */
+export const transferImported = defineEvent({
+  type: 'vn.hocbaso.archive.transfer.imported',
+  topic: TRANSFER_TOPIC,
+  version: 1,
+  schema: z.object({
+    transferId: z.string(),
+    studentId: z.string(),
+    fromSchoolId: z.string(),
+    toSchoolId: z.string(),
+    /** The receiving school's class the student joins. */
+    classId: z.string(),
+    /** Ngày chuyển đến (YYYY-MM-DD). */
+    effectiveOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    packageHash: z.string(),
+    actor: actorSchema,
+  }),
+});
+
+/** A package the receiving school tried to import failed verification: refused, with the reasons. */
+export const transferRefused = defineEvent({
+  type: 'vn.hocbaso.archive.transfer.refused',
+  topic: TRANSFER_TOPIC,
+  version: 1,
+  schema: z.object({
+    transferId: z.string(),
+    studentId: z.string().nullable(),
+    toSchoolId: z.string(),
+    problems: z.array(z.object({ code: z.string(), message: z.string() })).min(1),
+    actor: actorSchema,
+  }),
+});
+
+/**
+ * The students service's answer to `transferImported`: APPLIED (the student now belongs to the
+ * receiving school's class) or REFUSED with a stable code and a Vietnamese message (e.g. the class
+ * is not of the receiving school, the student graduated). Redelivery answers again, never moves twice.
+ * Key: the student id.
+ */
+export const studentTransferApplied = defineEvent({
+  type: 'vn.hocbaso.students.transfer.applied',
+  topic: 'hocbaso.students.lock',
+  version: 1,
+  schema: z.object({
+    transferId: z.string(),
+    studentId: z.string(),
+    outcome: z.enum(['APPLIED', 'REFUSED']),
+    refusal: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()) }).nullable(),
+    appliedAt: z.iso.datetime({ offset: true }),
+  }),
+});
+
+const BACKUP_TOPIC = 'hocbaso.archive.backup';
+
+/** One database in a backup or a restore: how many collections and documents, how many bytes of dump. */
+export const backedUpDatabaseSchema = z.object({
+  name: z.string(),
+  collections: z.number().int().min(0),
+  documents: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+});
+
+/**
+ * A backup of every service's data and the Kafka positions to resume from is complete (R7): what
+ * it holds and where it is. Key: the backup id.
+ */
+export const backupCompleted = defineEvent({
+  type: 'vn.hocbaso.archive.backup.completed',
+  topic: BACKUP_TOPIC,
+  version: 1,
+  schema: z.object({
+    backupId: z.string(),
+    /** Where the backup is kept (a directory or an object-store address). */
+    location: z.string(),
+    databases: z.array(backedUpDatabaseSchema),
+    /** The consumer groups whose committed offsets the backup holds. */
+    consumerGroups: z.array(z.string()),
+    totalBytes: z.number().int().min(0),
+    /** The SHA-256 of the backup's manifest, which holds the SHA-256 of every file. */
+    manifestSha256: z.string(),
+    actor: actorSchema,
+  }),
+});
+
+/** A backup was restored into empty stores and the consumer groups set to its positions. Key: the backup id. */
+export const restoreCompleted = defineEvent({
+  type: 'vn.hocbaso.archive.restore.completed',
+  topic: BACKUP_TOPIC,
+  version: 1,
+  schema: z.object({
+    backupId: z.string(),
+    location: z.string(),
+    databases: z.array(backedUpDatabaseSchema),
+    consumerGroups: z.array(z.string()),
+    /** Wall-clock time of the restore (integrity check, documents, indexes, offsets). */
+    durationMs: z.number().int().min(0),
+    actor: actorSchema,
+  }),
+});
+
+export const ARCHIVE_EVENTS = [
+  recordSyncStateChanged,
+  recordBookExported,
+  transferPackageIssued,
+  transferImported,
+  transferRefused,
+  studentTransferApplied,
+  backupCompleted,
+  restoreCompleted,
+] as const;

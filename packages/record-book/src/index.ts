@@ -4,3 +4,7 @@ export * from './record-book';
 export * as recordBookTesting from './testing';
 export * from './ministry-record';
 export * from './json-schemas';
+export * from './transfer-package';
+export * from './pdf';
+export * from './xml';
+export * from './credential';

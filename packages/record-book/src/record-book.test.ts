@@ -37,7 +37,10 @@ describe('verifySignedYear', () => {
   it('refuses a mark changed in the signed text', () => {
     const tampered = {
       ...year,
-      approval: { ...year.approval, canonical: year.approval.canonical.replace('"average":9.1', '"average":9.9') },
+      approval: {
+        ...year.approval,
+        canonical: year.approval.canonical.replace('"average":9.1', '"average":9.9'),
+      },
     };
     expect(tampered.approval.canonical).not.toBe(year.approval.canonical);
     const verification = verifySignedYear(tampered, trusted());
@@ -57,7 +60,9 @@ describe('verifySignedYear', () => {
   });
 
   it('refuses an approval presented as another student or version', () => {
-    expect(codes(verifySignedYear({ ...year, studentId: 'student-9' }, trusted()))).toContain('NOT_THIS_RECORD');
+    expect(codes(verifySignedYear({ ...year, studentId: 'student-9' }, trusted()))).toContain(
+      'NOT_THIS_RECORD',
+    );
     expect(codes(verifySignedYear({ ...year, recordVersion: 2 }, trusted()))).toContain('NOT_THIS_RECORD');
   });
 
@@ -92,12 +97,12 @@ describe('the year page and its sync wave', () => {
   it('reads the signed page and sends promoted students without a summer step in the first wave', () => {
     const page = yearPageOf(year.approval);
     expect(page.className).toBe('10A1');
-    expect(page.subjects.map((s) => s.subjectCode)).toEqual(['NGU_VAN', 'TOAN', 'GIAO_DUC_THE_CHAT']);
+    expect(page.subjects.map((s) => s.subjectCode)).toEqual(['NGU_VAN', 'TOAN', 'GD_THE_CHAT']);
     expect(syncWaveOf(page)).toBe('COMPLETED_GRADE');
     expect(syncWaveOf({ ...page, conduct: sampleConduct({ outcome: 'SUMMER_TRAINING' }) })).toBe('REST');
-    expect(syncWaveOf({ ...page, conduct: sampleConduct({ outcome: 'PROMOTED', summerConduct: 'DAT' }) })).toBe(
-      'REST',
-    );
+    expect(
+      syncWaveOf({ ...page, conduct: sampleConduct({ outcome: 'PROMOTED', summerConduct: 'DAT' }) }),
+    ).toBe('REST');
     expect(syncWaveOf({ ...page, conduct: sampleConduct({ outcome: null }) })).toBe('REST');
   });
 

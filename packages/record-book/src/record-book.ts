@@ -50,11 +50,7 @@ export function recordBookOf(studentId: string, years: readonly SignedYear[]): R
 }
 
 export type YearProblemCode =
-  | VerificationProblem['code']
-  | 'FORMAT'
-  | 'NOT_THIS_RECORD'
-  | 'SEAL_NOT_OVER_APPROVAL'
-  | 'UNTRUSTED_ISSUER';
+  VerificationProblem['code'] | 'FORMAT' | 'NOT_THIS_RECORD' | 'SEAL_NOT_OVER_APPROVAL' | 'UNTRUSTED_ISSUER';
 
 export interface YearProblem {
   code: YearProblemCode;
@@ -77,8 +73,7 @@ export interface YearVerification {
  * root by its fingerprint (the archive: the CAs registered on the platform, per school).
  */
 export type Trust =
-  | { trustedCas: readonly string[] }
-  | { isTrustedCa: (schoolId: string, caFingerprint: string) => boolean };
+  { trustedCas: readonly string[] } | { isTrustedCa: (schoolId: string, caFingerprint: string) => boolean };
 
 function anchorsFor(trust: Trust, schoolId: string, chains: readonly string[][]): string[] {
   if ('trustedCas' in trust) return [...trust.trustedCas];

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attestation } from '@hocbaso/events';
@@ -46,6 +46,23 @@ export async function createTestSchool(
   return { schoolId, schoolName, caPem: pki.caPem, keystoreDir, approverAccountId, approverName };
 }
 
+/**
+ * Copies a test school's signing keys (not its CA key) into another keystore, so one signer holds
+ * several schools' keys (a keystore holds one CA: `createSchoolPki` writes one per directory).
+ */
+export async function copySigningKeys(school: TestSchool, keystoreDir: string): Promise<void> {
+  for (const file of await readdir(school.keystoreDir)) {
+    if (file.endsWith('.key.pem') && !file.startsWith('ca.')) {
+      const keyRef = file.slice(0, -'.key.pem'.length);
+      await copyFile(join(school.keystoreDir, file), join(keystoreDir, file));
+      await copyFile(
+        join(school.keystoreDir, `${keyRef}.chain.pem`),
+        join(keystoreDir, `${keyRef}.chain.pem`),
+      );
+    }
+  }
+}
+
 export const samplePersonal = (overrides: Partial<PersonalPage> = {}): PersonalPage => ({
   personalId: '001208012345',
   fullName: 'Nguyễn Thị Ánh Dương',
@@ -91,10 +108,24 @@ export const sampleSubjects = (): SubjectPage[] => [
     exemption: null,
   },
   {
-    subjectCode: 'GIAO_DUC_THE_CHAT',
+    subjectCode: 'GD_THE_CHAT',
     kind: 'COMMENT',
-    term1: { regular: ['DAT', 'DAT'], midterm: 'DAT', final: 'DAT', average: null, result: 'DAT', comment: null },
-    term2: { regular: ['DAT', 'DAT'], midterm: 'DAT', final: 'DAT', average: null, result: 'DAT', comment: null },
+    term1: {
+      regular: ['DAT', 'DAT'],
+      midterm: 'DAT',
+      final: 'DAT',
+      average: null,
+      result: 'DAT',
+      comment: null,
+    },
+    term2: {
+      regular: ['DAT', 'DAT'],
+      midterm: 'DAT',
+      final: 'DAT',
+      average: null,
+      result: 'DAT',
+      comment: null,
+    },
     year: { average: null, result: 'DAT' },
     reassessment: null,
     exemption: null,

@@ -49,6 +49,14 @@ export const archiveConfigSchema = z.object({
   SYNC_BACKOFF_BASE_MS: env.milliseconds(2_000),
   SYNC_BACKOFF_MAX_MS: env.milliseconds(10 * 60_000),
   SYNC_DEADLINES: deadlinesJson,
+  /**
+   * The local signer's keystore (`<keyRef>.key.pem`, `<keyRef>.chain.pem`, as scripts/pki creates
+   * it): the school's seal signs transfer packages and credentials. In production a remote signing
+   * service holds the keys.
+   */
+  SIGNING_KEYSTORE_DIR: z.string().min(1),
+  /** How long an import waits for the students service to move the student before answering. */
+  TRANSFER_WAIT_MS: env.milliseconds(10_000),
   LOG_LEVEL: env.logLevel(),
 });
 

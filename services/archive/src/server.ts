@@ -9,6 +9,7 @@ import {
   type OutboxRelay,
   type SubgraphServer,
 } from '@hocbaso/service-kit';
+import { LocalKeystoreSigner } from '@hocbaso/signing';
 import { parse } from 'graphql';
 import { defaultDeadlines } from './domain/sync';
 import type { ArchiveConfig } from './env';
@@ -17,6 +18,8 @@ import { FactsRepository } from './model/facts.repository';
 import { readModels } from './model/read-model.model';
 import { syncModels } from './model/sync.model';
 import { SyncRepository } from './model/sync.repository';
+import { transferModels } from './model/transfer.model';
+import { TransferRepository } from './model/transfer.repository';
 import { resolvers, type ArchiveContext } from './resolvers';
 import { MinistryHttpClient } from './sync/ministry-client';
 import { SyncWorker } from './sync/sync-worker';
@@ -47,14 +50,18 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
   const connection = runtime.connection;
   const sync = new SyncRepository(syncModels(connection), runtime.writeLock);
   const facts = new FactsRepository(readModels(connection), runtime.writeLock);
+  const transfers = new TransferRepository(transferModels(connection), runtime.writeLock);
   const relay = await runtime.start({
-    outboxModels: sync.outboxModels(),
+    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels()],
     topics: [...new Set(ARCHIVE_EVENTS.map((e) => e.topic))],
   });
 
   const deps: ArchiveDeps = {
     facts,
     sync,
+    transfers,
+    signer: new LocalKeystoreSigner(config.SIGNING_KEYSTORE_DIR),
+    transferWaitMs: config.TRANSFER_WAIT_MS,
     ministry: new MinistryHttpClient({
       baseUrl: config.MINISTRY_API_URL,
       apiToken: config.MINISTRY_API_TOKEN,

@@ -1,5 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
+  certificateRegistered,
   classCreated,
   CONDUCT_SOURCE,
   createEvent,
@@ -11,11 +15,13 @@ import {
   signatureSuperseded,
   STUDENTS_SOURCE,
   studentEnrolled,
+  studentTransferApplied,
   SYSTEM_ACTOR,
   type EventContract,
   type EventData,
 } from '@hocbaso/events';
 import type { SignedYear } from '@hocbaso/record-book';
+import { describeCertificate } from '@hocbaso/signing';
 import { KafkaEventBus, type Principal } from '@hocbaso/service-kit';
 import {
   eventually,
@@ -42,6 +48,8 @@ export const SCHOOL_YEAR = '2025-2026';
  */
 export class ArchiveHarness {
   readonly secret = randomBytes(32).toString('hex');
+  /** The signer's keystore: tests copy the schools' seal keys in (recordBookTesting.copySigningKeys). */
+  readonly keystoreDir = mkdtempSync(path.join(tmpdir(), 'hocbaso-archive-keys-'));
   url = '';
   config!: ArchiveConfig;
   service!: ArchiveService;
@@ -75,6 +83,8 @@ export class ArchiveHarness {
       SYNC_INTERVAL_MS: '100',
       SYNC_BACKOFF_BASE_MS: '100',
       SYNC_BACKOFF_MAX_MS: '1000',
+      SIGNING_KEYSTORE_DIR: harness.keystoreDir,
+      TRANSFER_WAIT_MS: '200',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...env,
     });
@@ -219,6 +229,41 @@ export class ArchiveHarness {
     );
   }
 
+  /** Signatures registered the school's CA (its signatures are trusted from now on). */
+  async registerCa(school: { schoolId: string; caPem: string }): Promise<void> {
+    const ca = describeCertificate(school.caPem);
+    await this.publish(
+      certificateRegistered,
+      school.schoolId,
+      {
+        schoolId: school.schoolId,
+        kind: 'CERTIFICATE_AUTHORITY',
+        fingerprint: ca.fingerprint,
+        accountId: null,
+        subject: ca.commonName,
+        notBefore: ca.notBefore,
+        notAfter: ca.notAfter,
+        actor: SYSTEM_ACTOR,
+      },
+      SIGNATURES_SOURCE,
+    );
+  }
+
+  /** The students service's answer to a transfer, as it publishes it. */
+  async answerTransfer(
+    transferId: string,
+    studentId: string,
+    refusal: { code: string; message: string } | null,
+  ) {
+    await this.publish(studentTransferApplied, studentId, {
+      transferId,
+      studentId,
+      outcome: refusal ? 'REFUSED' : 'APPLIED',
+      refusal: refusal && { ...refusal, details: [] },
+      appliedAt: new Date().toISOString(),
+    });
+  }
+
   async graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown>,
@@ -237,5 +282,6 @@ export class ArchiveHarness {
     await this.db.dropDatabase().catch(() => undefined);
     await this.db.close();
     await this.bus.disconnect();
+    rmSync(this.keystoreDir, { recursive: true, force: true });
   }
 }

@@ -62,7 +62,7 @@ afterAll(async () => {
   await harness?.close();
   await events?.stop();
   await ministry?.close();
-});
+}, 30_000);
 
 const syncOf = (studentId: string) =>
   harness.db.collection<RecordSyncDocument>('record_syncs').findOne({ _id: `${studentId}:${SCHOOL_YEAR}` });

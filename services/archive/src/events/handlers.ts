@@ -1,4 +1,5 @@
 import {
+  certificateRegistered,
   classCreated,
   outcomeComputed,
   recordYearApproved,
@@ -7,6 +8,8 @@ import {
   studentEnrolled,
   studentLeftClass,
   studentPersonalDataChanged,
+  studentStatusChanged,
+  studentTransferApplied,
   type CloudEvent,
   type EventContract,
   type EventData,
@@ -14,6 +17,7 @@ import {
 import type { EventHandler } from '@hocbaso/service-kit';
 import type { ArchiveDeps } from '../usecases/deps';
 import { onApprovalSuperseded, onYearApproved } from '../usecases/sync';
+import { onStudentTransferApplied } from '../usecases/transfers';
 
 /** The other services' events the archive keeps read models of, and the approvals it archives. */
 export const ARCHIVE_INPUT_EVENTS = [
@@ -25,6 +29,9 @@ export const ARCHIVE_INPUT_EVENTS = [
   outcomeComputed,
   recordYearApproved,
   signatureSuperseded,
+  certificateRegistered,
+  studentStatusChanged,
+  studentTransferApplied,
 ] as const;
 
 export const ARCHIVE_INPUT_TOPICS = [...new Set(ARCHIVE_INPUT_EVENTS.map((c) => c.topic))];
@@ -49,12 +56,20 @@ export function archiveHandlers(deps: ArchiveDeps, onApproval: () => void): Reco
         name: d.name,
       }),
     ),
-    [studentEnrolled.type]: handle(studentEnrolled, (d) =>
-      facts.addMember(
+    [studentEnrolled.type]: handle(studentEnrolled, async (d) => {
+      await facts.addMember(
         { _id: d.classId, schoolId: d.schoolId, schoolYear: d.schoolYear, grade: d.grade },
         { studentId: d.studentId, fullName: d.fullName },
-      ),
+      );
+      await facts.studentEnrolledAt(d.studentId, d.schoolId, d.fullName);
+    }),
+    [studentStatusChanged.type]: handle(studentStatusChanged, (d) =>
+      facts.setStudentStatus(d.studentId, d.schoolId, d.after),
     ),
+    [certificateRegistered.type]: handle(certificateRegistered, async (d) => {
+      if (d.kind === 'CERTIFICATE_AUTHORITY') await facts.registerAuthority(d.fingerprint, d.schoolId);
+    }),
+    [studentTransferApplied.type]: handle(studentTransferApplied, (d) => onStudentTransferApplied(deps, d)),
     [studentLeftClass.type]: handle(studentLeftClass, (d) => facts.removeMember(d.classId, d.studentId)),
     [studentPersonalDataChanged.type]: handle(studentPersonalDataChanged, async (d) => {
       if (d.fullName) await facts.renameMember(d.studentId, d.fullName);

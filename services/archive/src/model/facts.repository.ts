@@ -1,6 +1,13 @@
 import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
 import type { Model } from 'mongoose';
-import type { ClassFacts, OutcomeFacts, ReadModels, SchoolFacts } from './read-model.model';
+import type {
+  AuthorityFacts,
+  ClassFacts,
+  OutcomeFacts,
+  ReadModels,
+  SchoolFacts,
+  StudentFacts,
+} from './read-model.model';
 
 /**
  * The only code that touches the read models. Each change is a read-modify-write of one document
@@ -23,6 +30,38 @@ export class FactsRepository {
 
   outcomesOf(schoolId: string, schoolYear: string): Promise<OutcomeFacts[]> {
     return this.models.outcomes.find({ schoolId, schoolYear }).lean<OutcomeFacts[]>().exec();
+  }
+
+  classById(classId: string): Promise<ClassFacts | null> {
+    return this.models.classes.findById(classId).lean<ClassFacts>().exec();
+  }
+
+  student(studentId: string): Promise<StudentFacts | null> {
+    return this.models.students.findById(studentId).lean<StudentFacts>().exec();
+  }
+
+  authorities(): Promise<AuthorityFacts[]> {
+    return this.models.authorities.find({}).lean<AuthorityFacts[]>().exec();
+  }
+
+  /** The school that enrolled the student last manages the record (R6). */
+  studentEnrolledAt(studentId: string, schoolId: string, fullName: string): Promise<void> {
+    return this.change(this.models.students, studentId, (current) => ({
+      _id: studentId,
+      schoolId,
+      fullName,
+      status: current && current.schoolId === schoolId ? current.status : 'STUDYING',
+    }));
+  }
+
+  setStudentStatus(studentId: string, schoolId: string, status: string): Promise<void> {
+    return this.change(this.models.students, studentId, (current) =>
+      current ? { ...current, schoolId, status } : { _id: studentId, schoolId, fullName: '', status },
+    );
+  }
+
+  registerAuthority(fingerprint: string, schoolId: string): Promise<void> {
+    return this.change(this.models.authorities, fingerprint, () => ({ _id: fingerprint, schoolId }));
   }
 
   upsertSchool(school: SchoolFacts): Promise<void> {
@@ -58,6 +97,9 @@ export class FactsRepository {
 
   /** A name changed: every class of the student shows the new one. */
   async renameMember(studentId: string, fullName: string): Promise<void> {
+    await this.change(this.models.students, studentId, (current) =>
+      current ? { ...current, fullName } : null,
+    );
     const classes = await this.models.classes
       .find({ 'members.studentId': studentId }, { _id: 1 })
       .lean<Array<{ _id: string }>>()

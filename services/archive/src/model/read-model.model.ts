@@ -2,7 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * What the archive knows of other services' data, built only from their events (never from their
- * databases): schools (identity), classes and their students (students), each student's computed
+ * databases): schools (identity), classes, their students and the school managing each student (students), the schools'
+ * registered CAs (signatures), each student's computed
  * year outcome (conduct) for the wave of a record not yet approved. Keyed by `_id` so that the
  * hot reads are `_id` lookups (the only lookup FerretDB v1 serves from an index).
  */
@@ -29,6 +30,21 @@ export interface OutcomeFacts {
   schoolId: string;
   schoolYear: string;
   outcome: string | null;
+}
+
+/** The school that manages a student now (R6: a transfer moves it), from students' events. */
+export interface StudentFacts {
+  _id: string;
+  schoolId: string;
+  fullName: string;
+  status: string;
+}
+
+/** A school's registered certificate authority (signatures' registry): the trust anchors of its signatures. */
+export interface AuthorityFacts {
+  /** The CA certificate's fingerprint. */
+  _id: string;
+  schoolId: string;
 }
 
 const schoolSchema = new Schema<SchoolFacts>(
@@ -63,10 +79,27 @@ const outcomeSchema = new Schema<OutcomeFacts>(
   { collection: 'outcomes', versionKey: false },
 );
 
+const studentSchema = new Schema<StudentFacts>(
+  {
+    _id: { type: String, required: true },
+    schoolId: { type: String, required: true },
+    fullName: { type: String, default: '' },
+    status: { type: String, default: 'STUDYING' },
+  },
+  { collection: 'students', versionKey: false },
+);
+
+const authoritySchema = new Schema<AuthorityFacts>(
+  { _id: { type: String, required: true }, schoolId: { type: String, required: true } },
+  { collection: 'certificate_authorities', versionKey: false },
+);
+
 export interface ReadModels {
   schools: Model<SchoolFacts>;
   classes: Model<ClassFacts>;
   outcomes: Model<OutcomeFacts>;
+  students: Model<StudentFacts>;
+  authorities: Model<AuthorityFacts>;
 }
 
 export function readModels(connection: Connection): ReadModels {
@@ -74,5 +107,7 @@ export function readModels(connection: Connection): ReadModels {
     schools: connection.model<SchoolFacts>('School', schoolSchema),
     classes: connection.model<ClassFacts>('ClassFacts', classSchema),
     outcomes: connection.model<OutcomeFacts>('Outcome', outcomeSchema),
+    students: connection.model<StudentFacts>('StudentFacts', studentSchema),
+    authorities: connection.model<AuthorityFacts>('Authority', authoritySchema),
   };
 }

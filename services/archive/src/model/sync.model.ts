@@ -18,6 +18,8 @@ export interface SignedYearDocument {
   recordVersion: number;
   approval: SignatureEvidence;
   seal: SignatureEvidence;
+  /** A correction superseded this approval (the year is approved again as a new version). */
+  superseded: boolean;
   receivedAt: Date;
 }
 
@@ -65,6 +67,7 @@ const signedYearSchema = new Schema<SignedYearDocument>(
     recordVersion: { type: Number, required: true },
     approval: { type: Schema.Types.Mixed, required: true },
     seal: { type: Schema.Types.Mixed, required: true },
+    superseded: { type: Boolean, default: false },
     receivedAt: { type: Date, required: true },
   },
   { collection: 'signed_years', versionKey: false },

@@ -1,20 +1,9 @@
-import {
-  documentLockKey,
-  newDocumentOutbox,
-  withEvents,
-  type OutboxEntry,
-  type WriteLock,
-} from '@hocbaso/service-kit';
-import type { Model, UpdateQuery } from 'mongoose';
+import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
+import type { Model } from 'mongoose';
+import { changeDocument, type DocumentChange } from './outbox-store';
 import type { RecordSyncDocument, SignedYearDocument, SyncAttemptDocument, SyncModels } from './sync.model';
 
-/** A change decided from the current document (null when there is none yet). */
-export interface SyncChange {
-  set: Partial<RecordSyncDocument>;
-  /** Set when the document does not exist yet. */
-  create?: Omit<RecordSyncDocument, '_outbox' | '_outboxPending' | '_rev'>;
-  events: OutboxEntry[];
-}
+export type SyncChange = DocumentChange<RecordSyncDocument>;
 
 /**
  * The only code that touches the archive's own sync collections. Every write of a sync record is
@@ -32,6 +21,18 @@ export class SyncRepository {
       if (await this.models.signedYears.exists({ _id: year._id })) return;
       await this.models.signedYears.create(year);
     });
+  }
+
+  /** Marks the approval `signatureId` superseded (idempotent). */
+  async markSuperseded(signatureId: string): Promise<void> {
+    const year = await this.models.signedYears
+      .findOne({ signatureId }, { _id: 1 })
+      .lean<{ _id: string }>()
+      .exec();
+    if (!year) return;
+    await this.lock.run(documentLockKey(this.models.signedYears.collection.name, year._id), () =>
+      this.models.signedYears.updateOne({ _id: year._id }, { $set: { superseded: true } }).exec(),
+    );
   }
 
   signedYear(id: string): Promise<SignedYearDocument | null> {
@@ -69,29 +70,7 @@ export class SyncRepository {
     id: string,
     decide: (current: RecordSyncDocument | null) => SyncChange | null,
   ): Promise<RecordSyncDocument | null> {
-    const model = this.models.recordSyncs as Model<RecordSyncDocument>;
-    return this.lock.run(documentLockKey(model.collection.name, id), async () => {
-      const current = await model.findById(id).lean<RecordSyncDocument>().exec();
-      const change = decide(current);
-      if (!change) return current;
-      if (!current) {
-        if (!change.create) return null;
-        const document = { ...change.create, ...newDocumentOutbox(change.events) } as RecordSyncDocument;
-        await model.create(document);
-        return document;
-      }
-      return model
-        .findOneAndUpdate(
-          { _id: id },
-          withEvents<RecordSyncDocument>(
-            { $set: change.set } as UpdateQuery<RecordSyncDocument>,
-            change.events,
-          ),
-          { returnDocument: 'after' },
-        )
-        .lean<RecordSyncDocument>()
-        .exec();
-    });
+    return changeDocument(this.lock, this.models.recordSyncs, id, decide);
   }
 
   async keepAttempt(attempt: SyncAttemptDocument): Promise<void> {

@@ -3,7 +3,14 @@ import type { ClassSyncReport, StudentSyncLine } from '../domain/report';
 import { deadlineOf, isOutdated, standingOf } from '../domain/sync';
 import type { RecordSyncDocument } from '../model/sync.model';
 import type { ArchiveDeps } from '../usecases/deps';
+import { readRecordBook, type SignedYearView } from '../usecases/record-book';
 import { readRecordSync, readSyncReport } from '../usecases/reports';
+import {
+  importTransfer,
+  issueTransfer,
+  readTransferImport,
+  type ImportTransferInput,
+} from '../usecases/transfers';
 
 export interface ArchiveContext extends RequestContext {
   deps: ArchiveDeps;
@@ -24,9 +31,38 @@ function recordSyncView(deps: ArchiveDeps, record: RecordSyncDocument) {
   };
 }
 
+function signedYearView({ document, schoolName, verification }: SignedYearView) {
+  return {
+    schoolYear: document.schoolYear,
+    schoolId: document.schoolId,
+    schoolName,
+    classId: document.classId,
+    className: verification.page?.className ?? null,
+    grade: verification.page?.grade ?? null,
+    recordVersion: document.recordVersion,
+    approvedBy: verification.approvedBy?.name ?? document.approval.signerName,
+    approvedAt: new Date(document.approval.signedAt),
+    sealedBy: verification.sealedBy?.name ?? document.seal.signerName,
+    sealedAt: new Date(document.seal.signedAt),
+    contentHash: document.approval.contentHash,
+    valid: verification.valid,
+    problems: verification.problems,
+  };
+}
+
 export const resolvers = {
   DateTime,
+  Mutation: {
+    issueTransferPackage: async (_: unknown, args: { studentId: string }, context: ArchiveContext) => {
+      const issued = await issueTransfer(context.deps, callerOf(context), args);
+      return { ...issued, package: JSON.stringify(issued.package) };
+    },
+    importTransferPackage: (_: unknown, args: { input: ImportTransferInput }, context: ArchiveContext) =>
+      importTransfer(context.deps, callerOf(context), args.input),
+  },
   Query: {
+    transferImport: (_: unknown, args: { transferId: string }, context: ArchiveContext) =>
+      readTransferImport(context.deps, callerOf(context), args.transferId),
     syncReport: (_: unknown, args: { schoolId: string; schoolYear: string }, context: ArchiveContext) =>
       readSyncReport(context.deps, callerOf(context), args),
   },
@@ -37,6 +73,10 @@ export const resolvers = {
   },
   Student: {
     __resolveReference: (reference: { id: string }) => reference,
+    recordBook: async (student: { id: string }, _: unknown, context: ArchiveContext) => {
+      const years = await readRecordBook(context.deps, callerOf(context), student.id);
+      return years?.map(signedYearView) ?? null;
+    },
     syncState: async (student: { id: string }, args: { schoolYear: string }, context: ArchiveContext) => {
       const record = await readRecordSync(context.deps, callerOf(context), {
         studentId: student.id,

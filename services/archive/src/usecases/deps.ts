@@ -1,8 +1,10 @@
 import { ARCHIVE_SOURCE, createEvent, type EventContract, type EventData } from '@hocbaso/events';
 import { toOutboxEntry, type Logger, type OutboxEntry } from '@hocbaso/service-kit';
+import type { Signer } from '@hocbaso/signing';
 import type { Backoff, YearDeadlines } from '../domain/sync';
 import type { FactsRepository } from '../model/facts.repository';
 import type { SyncRepository } from '../model/sync.repository';
+import type { TransferRepository } from '../model/transfer.repository';
 import type { MinistryGateway } from '../sync/ministry-client';
 
 export { actorOf, type Caller } from '@hocbaso/service-kit';
@@ -11,6 +13,11 @@ export { actorOf, type Caller } from '@hocbaso/service-kit';
 export interface ArchiveDeps {
   facts: FactsRepository;
   sync: SyncRepository;
+  transfers: TransferRepository;
+  /** The remote-signing boundary: seals transfer packages and credentials with the school's seal. */
+  signer: Signer;
+  /** How long an import waits for the students service to move the student. */
+  transferWaitMs: number;
   ministry: MinistryGateway;
   logger: Logger;
   now: () => Date;

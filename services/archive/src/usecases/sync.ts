@@ -104,6 +104,7 @@ export async function onYearApproved(
     recordVersion: data.recordVersion,
     approval: data.approval,
     seal: data.seal,
+    superseded: false,
     receivedAt: deps.now(),
   };
   await deps.sync.keepSignedYear(year);
@@ -141,6 +142,7 @@ export async function onApprovalSuperseded(
   data: EventData<typeof signatureSuperseded>,
 ): Promise<void> {
   if (data.scope.unit !== 'STUDENT_YEAR') return;
+  await deps.sync.markSuperseded(data.signatureId);
   const { studentId, schoolYear } = data.scope;
   await deps.sync.changeRecordSync(syncIdOf(studentId, schoolYear), (current) => {
     const next = current && onSuperseded(progressOf(current), data.signatureId);

@@ -1,0 +1,2 @@
+export { renderRecordBookPdf, type PdfExportOptions } from './render-pdf';
+export { RecordBookPdfError } from './record-book-view';

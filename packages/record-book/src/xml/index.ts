@@ -1,0 +1,2 @@
+export * from './export-meta';
+export * from './record-book-xml';
