@@ -57,6 +57,8 @@ export const archiveConfigSchema = z.object({
   SIGNING_KEYSTORE_DIR: z.string().min(1),
   /** How long an import waits for the students service to move the student before answering. */
   TRANSFER_WAIT_MS: env.milliseconds(10_000),
+  /** Printed on exported copies: the page where a reader checks a verification code. */
+  EXPORT_VERIFY_URL: z.url().optional(),
   LOG_LEVEL: env.logLevel(),
 });
 

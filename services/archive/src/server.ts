@@ -14,6 +14,8 @@ import { parse } from 'graphql';
 import { defaultDeadlines } from './domain/sync';
 import type { ArchiveConfig } from './env';
 import { ARCHIVE_INPUT_TOPICS, archiveHandlers } from './events/handlers';
+import { recordExportModel } from './model/export.model';
+import { ExportRepository } from './model/export.repository';
 import { FactsRepository } from './model/facts.repository';
 import { readModels } from './model/read-model.model';
 import { syncModels } from './model/sync.model';
@@ -51,8 +53,9 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
   const sync = new SyncRepository(syncModels(connection), runtime.writeLock);
   const facts = new FactsRepository(readModels(connection), runtime.writeLock);
   const transfers = new TransferRepository(transferModels(connection), runtime.writeLock);
+  const exports = new ExportRepository(recordExportModel(connection), runtime.writeLock);
   const relay = await runtime.start({
-    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels()],
+    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels(), ...exports.outboxModels()],
     topics: [...new Set(ARCHIVE_EVENTS.map((e) => e.topic))],
   });
 
@@ -60,6 +63,8 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
     facts,
     sync,
     transfers,
+    exports,
+    exportVerifyUrl: config.EXPORT_VERIFY_URL ?? null,
     signer: new LocalKeystoreSigner(config.SIGNING_KEYSTORE_DIR),
     transferWaitMs: config.TRANSFER_WAIT_MS,
     ministry: new MinistryHttpClient({

@@ -3,6 +3,7 @@ import type { ClassSyncReport, StudentSyncLine } from '../domain/report';
 import { deadlineOf, isOutdated, standingOf } from '../domain/sync';
 import type { RecordSyncDocument } from '../model/sync.model';
 import type { ArchiveDeps } from '../usecases/deps';
+import { exportRecordBook, lookUpExport, type ExportFormat } from '../usecases/exports';
 import { readRecordBook, type SignedYearView } from '../usecases/record-book';
 import { readRecordSync, readSyncReport } from '../usecases/reports';
 import {
@@ -53,6 +54,11 @@ function signedYearView({ document, schoolName, verification }: SignedYearView) 
 export const resolvers = {
   DateTime,
   Mutation: {
+    exportRecordBook: (
+      _: unknown,
+      args: { studentId: string; format: ExportFormat },
+      context: ArchiveContext,
+    ) => exportRecordBook(context.deps, callerOf(context), args),
     issueTransferPackage: async (_: unknown, args: { studentId: string }, context: ArchiveContext) => {
       const issued = await issueTransfer(context.deps, callerOf(context), args);
       return { ...issued, package: JSON.stringify(issued.package) };
@@ -61,6 +67,10 @@ export const resolvers = {
       importTransfer(context.deps, callerOf(context), args.input),
   },
   Query: {
+    exportByCode: async (_: unknown, args: { verificationCode: string }, context: ArchiveContext) => {
+      const found = await lookUpExport(context.deps, args.verificationCode);
+      return found && { ...found, exportId: found._id };
+    },
     transferImport: (_: unknown, args: { transferId: string }, context: ArchiveContext) =>
       readTransferImport(context.deps, callerOf(context), args.transferId),
     syncReport: (_: unknown, args: { schoolId: string; schoolYear: string }, context: ArchiveContext) =>

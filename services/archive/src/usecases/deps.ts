@@ -2,6 +2,7 @@ import { ARCHIVE_SOURCE, createEvent, type EventContract, type EventData } from 
 import { toOutboxEntry, type Logger, type OutboxEntry } from '@hocbaso/service-kit';
 import type { Signer } from '@hocbaso/signing';
 import type { Backoff, YearDeadlines } from '../domain/sync';
+import type { ExportRepository } from '../model/export.repository';
 import type { FactsRepository } from '../model/facts.repository';
 import type { SyncRepository } from '../model/sync.repository';
 import type { TransferRepository } from '../model/transfer.repository';
@@ -14,6 +15,9 @@ export interface ArchiveDeps {
   facts: FactsRepository;
   sync: SyncRepository;
   transfers: TransferRepository;
+  exports: ExportRepository;
+  /** Printed on exported copies: where a reader checks a verification code (null: not printed). */
+  exportVerifyUrl: string | null;
   /** The remote-signing boundary: seals transfer packages and credentials with the school's seal. */
   signer: Signer;
   /** How long an import waits for the students service to move the student. */
