@@ -26,6 +26,10 @@ if [ ! -f "$SECRETS" ]; then
     printf 'SIGNING_KEY_ENCRYPTION_SECRET=%s\n' "$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')"
   } >"$SECRETS"
 fi
+# Added after the first release: machines with an older secrets file get it on their next start.
+if ! grep -q '^MINISTRY_API_TOKEN=' "$SECRETS"; then
+  printf 'MINISTRY_API_TOKEN=%s\n' "$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')" >>"$SECRETS"
+fi
 set -a
 source "$SECRETS"
 set +a
@@ -79,6 +83,11 @@ start_service conduct services/conduct/dist/index.js "http://127.0.0.1:${CONDUCT
 export SIGNING_KEYSTORE_DIR="${SIGNING_KEYSTORE_DIR:-$STATE/keystore}"
 mkdir -p "$SIGNING_KEYSTORE_DIR" && chmod 700 "$SIGNING_KEYSTORE_DIR"
 start_service signatures services/signatures/dist/index.js "http://127.0.0.1:${SIGNATURES_PORT:-4005}/readyz"
+# The Ministry database (CSDL ngành) is not public: its local simulator stands in for it.
+export MINISTRY_SIMULATOR_PORT="${MINISTRY_SIMULATOR_PORT:-4090}"
+export MINISTRY_API_URL="${MINISTRY_API_URL:-http://127.0.0.1:$MINISTRY_SIMULATOR_PORT}"
+start_service ministry-simulator deploy/local/ministry-simulator/dist/main.js "http://127.0.0.1:$MINISTRY_SIMULATOR_PORT/readyz"
+start_service archive services/archive/dist/index.js "http://127.0.0.1:${ARCHIVE_PORT:-4006}/readyz"
 start_service gateway gateway/dist/index.js "http://127.0.0.1:$GATEWAY_PORT/readyz"
 
 say "loading the demo school year through the gateway (first start only: classes, students, marks, conduct)"

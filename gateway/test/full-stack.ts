@@ -1,14 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { classCreated, createEvent, STUDENTS_SOURCE, SYSTEM_ACTOR } from '@hocbaso/events';
+import { startMinistrySimulator, type MinistrySimulator } from '@hocbaso/ministry-simulator';
 import { KafkaEventBus } from '@hocbaso/service-kit';
+import { createSchoolPki, sealKeyRef, splitPemChain } from '@hocbaso/signing';
 import { eventually, infra, testLogger, uniqueDbName, uniqueId } from '@hocbaso/testkit';
 import { academicsConfigSchema } from '../../services/academics/src/env';
 import { createAcademicsService, type AcademicsService } from '../../services/academics/src/server';
 import { conductConfigSchema } from '../../services/conduct/src/env';
 import { createConductService, type ConductService } from '../../services/conduct/src/server';
+import { archiveConfigSchema } from '../../services/archive/src/env';
+import { createArchiveService, type ArchiveService } from '../../services/archive/src/server';
 import { signaturesConfigSchema } from '../../services/signatures/src/env';
 import { createSignaturesService, type SignaturesService } from '../../services/signatures/src/server';
 import { studentsConfigSchema } from '../../services/students/src/env';
@@ -22,21 +27,81 @@ import { createGatewayServer } from '../src/server';
 import { TestStack } from './stack';
 
 /**
- * Every subgraph in this process behind one gateway: identity, students, academics, conduct and
- * signatures, each with its own database, talking over HTTP and Kafka exactly as in production.
+ * Where a stack's data lives: its databases, its consumer groups and identity's key secret. A
+ * stack started again with the same stores (after a backup is restored) finds everything it had.
+ */
+export interface FullStackStores {
+  databases: {
+    identity: string;
+    students: string;
+    academics: string;
+    conduct: string;
+    signatures: string;
+    archive: string;
+  };
+  /** Signatures also reads with `<signatures>-audit`. */
+  consumerGroups: {
+    studentsLocks: string;
+    academics: string;
+    academicsLocks: string;
+    conduct: string;
+    conductLocks: string;
+    signatures: string;
+    archive: string;
+  };
+  /** identity keeps its token-signing keys encrypted with this secret. */
+  identityKeySecret: string;
+}
+
+export function newFullStackStores(): FullStackStores {
+  return {
+    databases: {
+      identity: uniqueDbName('identity'),
+      students: uniqueDbName('students'),
+      academics: uniqueDbName('academics'),
+      conduct: uniqueDbName('conduct'),
+      signatures: uniqueDbName('signatures'),
+      archive: uniqueDbName('archive'),
+    },
+    consumerGroups: {
+      studentsLocks: uniqueId('students-locks-e2e'),
+      academics: uniqueId('academics-e2e'),
+      academicsLocks: uniqueId('academics-locks-e2e'),
+      conduct: uniqueId('conduct-e2e'),
+      conductLocks: uniqueId('conduct-locks-e2e'),
+      signatures: uniqueId('signatures-e2e'),
+      archive: uniqueId('archive-e2e'),
+    },
+    identityKeySecret: randomBytes(32).toString('hex'),
+  };
+}
+
+/**
+ * Every subgraph in this process behind one gateway: identity, students, academics, conduct,
+ * signatures and archive (with the Ministry simulator), each with its own database, talking over HTTP and Kafka exactly as in production.
  */
 export class FullStack extends TestStack {
   students!: StudentsService;
   academics!: AcademicsService;
   conduct!: ConductService;
   signatures!: SignaturesService;
+  archive!: ArchiveService;
+  /** The Ministry database's stand-in, which the archive syncs approved records to. */
+  ministry!: MinistrySimulator;
   /** The local signer's keystore: tests create the school's PKI here (scripts/pki). */
   readonly keystoreDir = mkdtempSync(path.join(tmpdir(), 'hocbaso-keystore-'));
   private readonly urls: Record<string, string> = {};
 
-  static async startAll(): Promise<FullStack> {
-    const stack = new FullStack();
-    await stack.startIdentity();
+  constructor(readonly stores: FullStackStores = newFullStackStores()) {
+    super();
+  }
+
+  static async startAll(stores?: FullStackStores): Promise<FullStack> {
+    const stack = new FullStack(stores);
+    await stack.startIdentity(
+      { SIGNING_KEY_ENCRYPTION_SECRET: stack.stores.identityKeySecret },
+      stack.stores.databases.identity,
+    );
     await stack.startOthers();
     await stack.startGatewayForAll();
     return stack;
@@ -57,8 +122,8 @@ export class FullStack extends TestStack {
       studentsConfigSchema.parse({
         ...this.common(),
         STUDENTS_PORT: '0',
-        STUDENTS_DB_NAME: uniqueDbName('students'),
-        STUDENTS_LOCKS_CONSUMER_GROUP: uniqueId('students-locks-e2e'),
+        STUDENTS_DB_NAME: this.stores.databases.students,
+        STUDENTS_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.studentsLocks,
         STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('students'),
@@ -68,10 +133,10 @@ export class FullStack extends TestStack {
       academicsConfigSchema.parse({
         ...this.common(),
         ACADEMICS_PORT: '0',
-        ACADEMICS_DB_NAME: uniqueDbName('academics'),
-        ACADEMICS_CONSUMER_GROUP: uniqueId('academics-e2e'),
+        ACADEMICS_DB_NAME: this.stores.databases.academics,
+        ACADEMICS_CONSUMER_GROUP: this.stores.consumerGroups.academics,
         ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
-        ACADEMICS_LOCKS_CONSUMER_GROUP: uniqueId('academics-locks-e2e'),
+        ACADEMICS_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.academicsLocks,
         ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('academics'),
@@ -81,10 +146,10 @@ export class FullStack extends TestStack {
       conductConfigSchema.parse({
         ...this.common(),
         CONDUCT_PORT: '0',
-        CONDUCT_DB_NAME: uniqueDbName('conduct'),
-        CONDUCT_CONSUMER_GROUP: uniqueId('conduct-e2e'),
+        CONDUCT_DB_NAME: this.stores.databases.conduct,
+        CONDUCT_CONSUMER_GROUP: this.stores.consumerGroups.conduct,
         CONDUCT_CONSUME_FROM_BEGINNING: 'false',
-        CONDUCT_LOCKS_CONSUMER_GROUP: uniqueId('conduct-locks-e2e'),
+        CONDUCT_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.conductLocks,
         CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: 'false',
       }),
       testLogger('conduct'),
@@ -94,14 +159,33 @@ export class FullStack extends TestStack {
       signaturesConfigSchema.parse({
         ...this.common(),
         SIGNATURES_PORT: '0',
-        SIGNATURES_DB_NAME: uniqueDbName('signatures'),
-        SIGNATURES_CONSUMER_GROUP: uniqueId('signatures-e2e'),
+        SIGNATURES_DB_NAME: this.stores.databases.signatures,
+        SIGNATURES_CONSUMER_GROUP: this.stores.consumerGroups.signatures,
         SIGNATURES_CONSUME_FROM_BEGINNING: 'false',
         SIGNING_KEYSTORE_DIR: this.keystoreDir,
       }),
       testLogger('signatures'),
     );
     this.urls.signatures = `http://127.0.0.1:${await this.signatures.listen()}/graphql`;
+    const ministryToken = randomBytes(24).toString('hex');
+    this.ministry = await startMinistrySimulator({ port: 0, apiToken: ministryToken });
+    this.archive = await createArchiveService(
+      archiveConfigSchema.parse({
+        ...this.common(),
+        ARCHIVE_PORT: '0',
+        ARCHIVE_DB_NAME: this.stores.databases.archive,
+        ARCHIVE_CONSUMER_GROUP: this.stores.consumerGroups.archive,
+        ARCHIVE_CONSUME_FROM_BEGINNING: 'false',
+        MINISTRY_API_URL: this.ministry.url,
+        MINISTRY_API_TOKEN: ministryToken,
+        SYNC_INTERVAL_MS: '200',
+        SYNC_BACKOFF_BASE_MS: '200',
+        SIGNING_KEYSTORE_DIR: this.keystoreDir,
+        TRANSFER_WAIT_MS: '15000',
+      }),
+      testLogger('archive'),
+    );
+    this.urls.archive = `http://127.0.0.1:${await this.archive.listen()}/graphql`;
     await this.untilConsumersListen();
   }
 
@@ -136,13 +220,14 @@ export class FullStack extends TestStack {
         const seen = await eventually(
           async () =>
             !!(await this.conduct.deps.repository.findClass(marker)) &&
-            !!(await this.signatures.deps.facts.findClass(marker)),
+            !!(await this.signatures.deps.facts.findClass(marker)) &&
+            !!(await this.archive.deps.facts.classById(marker)),
           1_500,
           100,
         ).catch(() => false);
         if (seen) return;
       }
-      throw new Error('conduct and signatures did not start consuming');
+      throw new Error('conduct, signatures and archive did not start consuming');
     } finally {
       await bus.disconnect();
     }
@@ -157,6 +242,7 @@ export class FullStack extends TestStack {
       SUBGRAPH_ACADEMICS_URL: this.urls.academics,
       SUBGRAPH_CONDUCT_URL: this.urls.conduct,
       SUBGRAPH_SIGNATURES_URL: this.urls.signatures,
+      SUBGRAPH_ARCHIVE_URL: this.urls.archive,
       GATEWAY_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }) as GatewayConfig;
@@ -171,8 +257,10 @@ export class FullStack extends TestStack {
       this.academics?.close(),
       this.conduct?.close(),
       this.signatures?.close(),
+      this.archive?.close(),
       this.identity?.close(),
     ]);
+    await this.ministry?.close();
     rmSync(this.keystoreDir, { recursive: true, force: true });
   }
 }
@@ -300,3 +388,134 @@ export async function recordYearOfMarks(
 }
 
 export const uniquePassword = () => `Mat-khau-${randomBytes(4).toString('hex')}-9`;
+
+/**
+ * A school whose grade-10 class went through the whole approval chain for the year: its PKI in the
+ * stack's keystore (one school per stack: a keystore holds one CA), certificates registered, the
+ * principal approving grade 10, every subject and the homeroom page signed, every student approved
+ * and sealed. For tests of what follows an approval (the archive).
+ */
+export async function schoolWithApprovedClass(
+  stack: FullStack,
+  input: { prefix: string; schoolYear: string; size: number },
+) {
+  const { school, admin } = await stack.createSchoolWithAdmin(input.prefix);
+  const schoolId = school._id;
+  const principal = await stack.createAccount(schoolId, `${input.prefix}.hieutruong`, 'PRINCIPAL');
+  const staff = await stack.createAccount(schoolId, `${input.prefix}.giaovu`, 'ACADEMIC_STAFF');
+  const homeroom = await stack.createAccount(schoolId, `${input.prefix}.gvcn`, 'SUBJECT_TEACHER');
+  const token = async (a: { username: string; password: string }) =>
+    (await stack.login(a.username, a.password)).accessToken;
+  const [adminT, principalT, staffT] = (await Promise.all([admin, principal, staff].map(token))) as [
+    string,
+    string,
+    string,
+  ];
+  const pki = await createSchoolPki({
+    outDir: stack.keystoreDir,
+    schoolId,
+    schoolName: school.name,
+    staff: [principal, homeroom].map((a) => ({ accountId: a.id, name: a.username })),
+  });
+  const mustSucceed = (result: { errors?: unknown[] }, what: string) => {
+    if (result.errors) throw new Error(`${what}: ${JSON.stringify(result.errors)}`);
+  };
+  mustSucceed(
+    await stack.query(
+      `mutation($s: ID!, $pem: String!) { registerCertificateAuthority(schoolId: $s, certificatePem: $pem) { fingerprint } }`,
+      { s: schoolId, pem: pki.caPem },
+      adminT,
+    ),
+    'registerCertificateAuthority',
+  );
+  for (const keyRef of [principal.id, homeroom.id, sealKeyRef(schoolId)]) {
+    const chain = splitPemChain(await readFile(path.join(stack.keystoreDir, `${keyRef}.chain.pem`), 'utf8'));
+    mustSucceed(
+      await stack.query(
+        `mutation($s: ID!, $a: ID, $c: [String!]!) { registerSigningCertificate(schoolId: $s, accountId: $a, certificateChainPem: $c) { kind } }`,
+        { s: schoolId, a: keyRef.startsWith('seal-') ? null : keyRef, c: chain },
+        adminT,
+      ),
+      'registerSigningCertificate',
+    );
+  }
+  mustSucceed(
+    await stack.query(
+      `mutation($s: ID!, $y: String!, $a: ID!) { assignGradeApprover(schoolId: $s, schoolYear: $y, grade: 10, accountId: $a) { grade } }`,
+      { s: schoolId, y: input.schoolYear, a: principal.id },
+      principalT,
+    ),
+    'assignGradeApprover',
+  );
+  const { classId, students } = await openClassTaughtByItsHomeroomTeacher(stack, {
+    schoolId,
+    schoolYear: input.schoolYear,
+    staffToken: staffT,
+    teacherId: homeroom.id,
+    subjects: COMPLETE_SUBJECTS,
+    size: input.size,
+  });
+  const teacherT = await token(homeroom);
+  await recordYearOfMarks(stack, teacherT, {
+    classId,
+    schoolYear: input.schoolYear,
+    subjects: COMPLETE_SUBJECTS,
+    students,
+  });
+  for (const student of students) {
+    for (const period of ['TERM_1', 'TERM_2']) {
+      await eventually(async () => {
+        const result = await stack.query(
+          `mutation($i: RecordConductInput!) { recordConduct(input: $i) { term1 } }`,
+          { i: { studentId: student.id, schoolYear: input.schoolYear, period, level: 'TOT' } },
+          teacherT,
+        );
+        return !result.errors;
+      }, 60_000);
+    }
+  }
+  const signedState = async (mutation: string, variables: Record<string, unknown>) => {
+    const result = await stack.query<Record<string, { state: string }>>(mutation, variables, teacherT);
+    return Object.values(result.data ?? {})[0]?.state === 'SIGNED' ? result : null;
+  };
+  for (const subjectCode of COMPLETE_SUBJECTS) {
+    await eventually(
+      () =>
+        signedState(
+          `mutation($c: ID!, $s: String!, $y: String!) { signSubjectResults(classId: $c, subjectCode: $s, schoolYear: $y, period: YEAR) { state } }`,
+          { c: classId, s: subjectCode, y: input.schoolYear },
+        ),
+      60_000,
+    );
+  }
+  await eventually(
+    () =>
+      signedState(
+        `mutation($c: ID!, $y: String!) { signClassConduct(classId: $c, schoolYear: $y, period: YEAR) { state } }`,
+        { c: classId, y: input.schoolYear },
+      ),
+    90_000,
+  );
+  const approved = await stack.query<{ approveClassRecords: { approved: number } }>(
+    `mutation($c: ID!, $y: String!) { approveClassRecords(classId: $c, schoolYear: $y) { approved } }`,
+    { c: classId, y: input.schoolYear },
+    principalT,
+  );
+  if (approved.data?.approveClassRecords.approved !== students.length) {
+    throw new Error(`approval: ${JSON.stringify(approved)}`);
+  }
+  return {
+    school,
+    pki,
+    classId,
+    students,
+    admin,
+    principal,
+    staff,
+    homeroom,
+    adminT,
+    principalT,
+    staffT,
+    teacherT,
+  };
+}

@@ -22,6 +22,7 @@ export const SUBGRAPHS: readonly SubgraphDefinition[] = [
   service('academics', 4003),
   service('conduct', 4004),
   service('signatures', 4005),
+  service('archive', 4006),
 ];
 
 export const SUPERGRAPH_PATH = path.join(REPO, 'gateway/supergraph.graphql');

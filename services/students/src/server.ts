@@ -6,6 +6,8 @@ import {
   STUDENTS_SOURCE,
   studentsCorrectionApplied,
   studentsLockConfirmed,
+  studentTransferApplied,
+  transferImported,
 } from '@hocbaso/events';
 import {
   correctionRefusalModel,
@@ -23,6 +25,7 @@ import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { StudentsConfig } from './env';
 import { applyCorrection } from './usecases/apply-correction';
+import { transferHandlers } from './usecases/apply-transfer';
 import { decideStudentsLock } from './usecases/record-locks';
 import { classModel } from './model/class.model';
 import { ClassRepository } from './model/class.repository';
@@ -30,6 +33,8 @@ import { personalDataReadModel } from './model/personal-data-read.model';
 import { PersonalDataReadRepository } from './model/personal-data-read.repository';
 import { studentModel } from './model/student.model';
 import { StudentRepository } from './model/student.repository';
+import { transferRefusalModel } from './model/transfer-refusal.model';
+import { TransferRefusalRepository } from './model/transfer-refusal.repository';
 import { createLoaders, type StudentsContext } from './resolvers/context';
 import { resolvers } from './resolvers';
 import { PersonalReadCollector, personalReadLogPlugin } from './resolvers/personal-reads';
@@ -81,6 +86,7 @@ export async function createStudentsService(
     personalDataReads: personalDataReadModel(connection),
     recordLocks: recordLockModel(connection),
     correctionRefusals: correctionRefusalModel(connection),
+    transferRefusals: transferRefusalModel(connection),
   };
   const relay = await runtime.start({
     outboxModels: [
@@ -89,9 +95,14 @@ export async function createStudentsService(
       models.personalDataReads,
       models.recordLocks,
       models.correctionRefusals,
+      models.transferRefusals,
     ],
     topics: [
-      ...new Set([...STUDENTS_EVENTS, studentsLockConfirmed, studentsCorrectionApplied].map((e) => e.topic)),
+      ...new Set(
+        [...STUDENTS_EVENTS, studentsLockConfirmed, studentsCorrectionApplied, studentTransferApplied].map(
+          (e) => e.topic,
+        ),
+      ),
     ],
   });
 
@@ -109,17 +120,19 @@ export async function createStudentsService(
       'students',
       STUDENTS_SOURCE,
     ),
+    transferRefusals: new TransferRefusalRepository(models.transferRefusals, writeLock),
     now,
     changed: () => relay.notify(),
   };
-  // Signatures' lock requests (STUDENT_YEAR) and corrections (R8), from the start of the topics in
-  // production.
+  // Signatures' lock requests (STUDENT_YEAR) and corrections (R8), and the archive's imported
+  // transfers (R1, R6), from the start of the topics in production; one event at a time.
   await runtime.consume({
     groupId: config.STUDENTS_LOCKS_CONSUMER_GROUP,
-    topics: [RECORD_LOCK_TOPIC, correctionApplyRequested.topic],
+    topics: [RECORD_LOCK_TOPIC, correctionApplyRequested.topic, transferImported.topic],
     handlers: {
       ...deps.locks.handlers((scope) => decideStudentsLock(deps, scope), deps.changed),
       ...deps.corrections.handlers((request) => applyCorrection(deps, request), deps.changed),
+      ...transferHandlers(deps),
     },
     fromBeginning: config.STUDENTS_LOCKS_CONSUME_FROM_BEGINNING,
   });

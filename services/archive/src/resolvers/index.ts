@@ -67,6 +67,10 @@ export const resolvers = {
       importTransfer(context.deps, callerOf(context), args.input),
   },
   Query: {
+    recordBook: async (_: unknown, args: { studentId: string }, context: ArchiveContext) => {
+      const years = await readRecordBook(context.deps, callerOf(context), args.studentId);
+      return years?.map(signedYearView) ?? null;
+    },
     exportByCode: async (_: unknown, args: { verificationCode: string }, context: ArchiveContext) => {
       const found = await lookUpExport(context.deps, args.verificationCode);
       return found && { ...found, exportId: found._id };

@@ -204,7 +204,13 @@ describe('snapshots and names', () => {
       contentHash: id.padEnd(64, '0'),
       certificateFingerprint: `fp-${id}`,
     });
-    const math: SignedScope = { unit: 'SUBJECT', ...base, classId: 'c1', subjectCode: 'TOAN', period: 'YEAR' };
+    const math: SignedScope = {
+      unit: 'SUBJECT',
+      ...base,
+      classId: 'c1',
+      subjectCode: 'TOAN',
+      period: 'YEAR',
+    };
     const conduct: SignedScope = { unit: 'CLASS_CONDUCT', ...base, classId: 'c1', period: 'YEAR' };
     const otherClass: SignedScope = { ...math, classId: 'c2' };
     const otherYear: SignedScope = { ...math, schoolYear: '2024-2025' };

@@ -77,7 +77,12 @@ export function attestationsFor(
     scope: SignedScope;
     recordVersion: number;
     current: boolean;
-    signed: { signerName: string; signedAt: string; contentHash: string; certificateFingerprint: string } | null;
+    signed: {
+      signerName: string;
+      signedAt: string;
+      contentHash: string;
+      certificateFingerprint: string;
+    } | null;
   }>,
 ): Attestation[] {
   return signatures.flatMap((s) => {

@@ -30,6 +30,11 @@ export interface EnrolmentRecord {
   leftOn: IsoDate | null;
   recordedAt: Date;
   recordedBy: string | null;
+  /**
+   * The archive's transfer whose imported package made this TRANSFERRED_IN enrolment (absent
+   * otherwise): a redelivered import finds it and is answered again, never applied twice.
+   */
+  transferId?: string;
 }
 
 /** One administrative status change (tình trạng): what, why, from when, and who recorded it. */
@@ -123,6 +128,7 @@ const enrolmentSchema = new Schema<EnrolmentRecord>(
     leftOn: { type: String, default: null },
     recordedAt: { type: Date, required: true },
     recordedBy: { type: String, default: null },
+    transferId: { type: String },
   },
   { _id: false },
 );

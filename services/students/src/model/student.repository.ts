@@ -1,4 +1,10 @@
-import { newDocumentOutbox, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
+import {
+  documentLockKey,
+  newDocumentOutbox,
+  withEvents,
+  type OutboxEntry,
+  type WriteLock,
+} from '@hocbaso/service-kit';
 import { isDuplicateKey, modifyDocument, type DocumentChange, type Modified } from './modify';
 import type { NewStudentDocument, StudentDocument, StudentModel } from './student.model';
 
@@ -62,5 +68,16 @@ export class StudentRepository {
     decide: (current: StudentDocument) => DocumentChange<StudentDocument> | null,
   ): Promise<Modified<StudentDocument> | null> {
     return modifyDocument(this.model, this.lock, id, decide, this.now);
+  }
+
+  /**
+   * Publishes events about a student without changing the record (an answer given again to a
+   * redelivered request); false when there is no such student.
+   */
+  publish(id: string, events: OutboxEntry[]): Promise<boolean> {
+    return this.lock.run(documentLockKey(this.model.collection.name, id), async () => {
+      const result = await this.model.updateOne({ _id: id }, withEvents<StudentDocument>({}, events)).exec();
+      return result.matchedCount === 1;
+    });
   }
 }

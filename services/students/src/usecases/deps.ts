@@ -10,6 +10,7 @@ import {
 import type { ClassRepository } from '../model/class.repository';
 import type { PersonalDataReadRepository } from '../model/personal-data-read.repository';
 import type { StudentRepository } from '../model/student.repository';
+import type { TransferRefusalRepository } from '../model/transfer-refusal.repository';
 
 /** What the use cases need, passed in so that they can be tested without infrastructure. */
 export interface StudentsDeps {
@@ -21,6 +22,8 @@ export interface StudentsDeps {
   locks: RecordLockRegistry;
   /** Approved corrections (R8) applied on signatures' request, and their answers. */
   corrections: RecordCorrections;
+  /** The archive's transfers this service refused, with their answers (see apply-transfer.ts). */
+  transferRefusals: TransferRefusalRepository;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;

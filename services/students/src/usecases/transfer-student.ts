@@ -1,7 +1,10 @@
 import { AppError, fieldProblem, notFound, validationFailed } from '@hocbaso/errors';
+import type { IsoDate } from '../domain/calendar';
 import { checkPersonalId, normalizePersonalId } from '../domain/personal-id';
 import { normalizeText } from '../domain/text';
-import type { StatusChangeRecord, StudentDocument } from '../model/student.model';
+import type { ClassDocument } from '../model/class.model';
+import type { DocumentChange } from '../model/modify';
+import type { EnrolmentRecord, StatusChangeRecord, StudentDocument } from '../model/student.model';
 import { type Caller, type StudentsDeps } from './deps';
 import {
   assertAfterOpenEnrolment,
@@ -71,61 +74,88 @@ export async function transferStudentIn(
   const now = deps.now();
   const result = await deps.students.modify(seen._id, (current) => {
     assertSamePlacement(seen, current);
-    if (current.schoolId === target.schoolId && current.classId !== null) {
-      throw new AppError('CONFLICT', {
-        message: 'Học sinh đang học tại trường: hãy dùng chức năng chuyển lớp thay vì tiếp nhận chuyển đến.',
-      });
-    }
-    if (current.status === 'GRADUATED') {
-      throw new AppError('CONFLICT', { message: 'Học sinh đã tốt nghiệp trung học phổ thông.' });
-    }
-    const open = openEnrolment(current);
-    assertAfterOpenEnrolment(open, effectiveOn);
-    if (open && open.schoolYear === target.schoolYear && open.grade !== target.grade) {
-      throw validationFailed([
-        fieldProblem(
-          'classId',
-          'VALIDATION_FAILED',
-          `Năm học ${target.schoolYear} học sinh học khối ${open.grade}: chỉ tiếp nhận vào một lớp khối ${open.grade}.`,
-        ),
-      ]);
-    }
-    const studying: StatusChangeRecord | null =
-      current.status === 'STUDYING'
-        ? null
-        : statusChange('STUDYING', current.status, reason ?? 'Chuyển đến', effectiveOn, caller, now);
-    return {
-      update: {
-        $set: {
-          schoolId: target.schoolId,
-          classId: target._id,
-          status: 'STUDYING',
-          enrolments: [
-            ...closeOpenEnrolment(current.enrolments, effectiveOn),
-            newEnrolment(target, 'TRANSFERRED_IN', effectiveOn, caller, now),
-          ],
-          ...(studying ? { statusHistory: [...current.statusHistory, studying] } : {}),
-        },
-      },
-      events: [
-        ...(open ? [leftClassEvent(current._id, open, 'TRANSFERRED_OUT', effectiveOn, caller)] : []),
-        enrolledEvent(current, target, 'TRANSFERRED_IN', effectiveOn, caller),
-        ...(studying
-          ? [
-              statusChangedEvent(
-                current._id,
-                target.schoolId,
-                { ...studying, previousStatus: current.status },
-                caller,
-              ),
-            ]
-          : []),
-      ],
-    };
+    return transferInChange(current, { target, effectiveOn, reason, transferId: null }, caller, now);
   });
   if (!result) throw notFound(NOT_FOUND_FOR_TRANSFER);
   deps.changed();
   return result.after;
+}
+
+/** A transfer in as decided: where the student goes, from when, why, and which package moved them. */
+export interface TransferIn {
+  target: ClassDocument;
+  /** Ngày chuyển đến, already checked against the target's school year. */
+  effectiveOn: IsoDate;
+  reason: string | null;
+  /** The archive's transfer that imported the student's package (null: received interactively). */
+  transferId: string | null;
+}
+
+/**
+ * The one write of a transfer in (interactive, or the archive's import): the student leaves the
+ * former school's class if it had not recorded the transfer out, joins `target`, is STUDYING, and
+ * the receiving school manages the record from now on (R6). Throws (CONFLICT, VALIDATION_FAILED)
+ * when the student cannot be received; `caller` is who the records and events name.
+ */
+export function transferInChange(
+  current: StudentDocument,
+  move: TransferIn,
+  caller: Caller,
+  now: Date,
+): DocumentChange<StudentDocument> {
+  const { target, effectiveOn, reason } = move;
+  if (current.schoolId === target.schoolId && current.classId !== null) {
+    throw new AppError('CONFLICT', {
+      message: 'Học sinh đang học tại trường: hãy dùng chức năng chuyển lớp thay vì tiếp nhận chuyển đến.',
+    });
+  }
+  if (current.status === 'GRADUATED') {
+    throw new AppError('CONFLICT', { message: 'Học sinh đã tốt nghiệp trung học phổ thông.' });
+  }
+  const open = openEnrolment(current);
+  assertAfterOpenEnrolment(open, effectiveOn);
+  if (open && open.schoolYear === target.schoolYear && open.grade !== target.grade) {
+    throw validationFailed([
+      fieldProblem(
+        'classId',
+        'VALIDATION_FAILED',
+        `Năm học ${target.schoolYear} học sinh học khối ${open.grade}: chỉ tiếp nhận vào một lớp khối ${open.grade}.`,
+      ),
+    ]);
+  }
+  const studying: StatusChangeRecord | null =
+    current.status === 'STUDYING'
+      ? null
+      : statusChange('STUDYING', current.status, reason ?? 'Chuyển đến', effectiveOn, caller, now);
+  const enrolment: EnrolmentRecord = {
+    ...newEnrolment(target, 'TRANSFERRED_IN', effectiveOn, caller, now),
+    ...(move.transferId ? { transferId: move.transferId } : {}),
+  };
+  return {
+    update: {
+      $set: {
+        schoolId: target.schoolId,
+        classId: target._id,
+        status: 'STUDYING',
+        enrolments: [...closeOpenEnrolment(current.enrolments, effectiveOn), enrolment],
+        ...(studying ? { statusHistory: [...current.statusHistory, studying] } : {}),
+      },
+    },
+    events: [
+      ...(open ? [leftClassEvent(current._id, open, 'TRANSFERRED_OUT', effectiveOn, caller)] : []),
+      enrolledEvent(current, target, 'TRANSFERRED_IN', effectiveOn, caller),
+      ...(studying
+        ? [
+            statusChangedEvent(
+              current._id,
+              target.schoolId,
+              { ...studying, previousStatus: current.status },
+              caller,
+            ),
+          ]
+        : []),
+    ],
+  };
 }
 
 /**
