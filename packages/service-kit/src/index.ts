@@ -5,6 +5,7 @@ export * from './mongo';
 export * from './event-bus';
 export * from './kafka-event-bus';
 export * from './outbox';
+export * from './document-writes';
 export * from './consumer';
 export * from './principal';
 export * from './graphql-errors';

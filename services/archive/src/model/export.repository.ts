@@ -1,7 +1,6 @@
-import type { OutboxEntry, WriteLock } from '@hocbaso/service-kit';
+import { changeDocument, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
 import type { Model } from 'mongoose';
 import type { RecordExportDocument } from './export.model';
-import { changeDocument } from './outbox-store';
 
 /** The only code that touches the export log (each entry written once, with its event). */
 export class ExportRepository {

@@ -1,6 +1,5 @@
-import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
+import { changeDocument, documentLockKey, type DocumentChange, type WriteLock } from '@hocbaso/service-kit';
 import type { Model } from 'mongoose';
-import { changeDocument, type DocumentChange } from './outbox-store';
 import type { RecordSyncDocument, SignedYearDocument, SyncAttemptDocument, SyncModels } from './sync.model';
 
 export type SyncChange = DocumentChange<RecordSyncDocument>;

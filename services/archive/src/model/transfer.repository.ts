@@ -1,6 +1,5 @@
-import type { WriteLock } from '@hocbaso/service-kit';
+import { changeDocument, type DocumentChange, type WriteLock } from '@hocbaso/service-kit';
 import type { Model } from 'mongoose';
-import { changeDocument, type DocumentChange } from './outbox-store';
 import type { TransferImportDocument, TransferModels, TransferPackageDocument } from './transfer.model';
 
 /** The only code that touches the archive's transfer collections (each write with its events). */

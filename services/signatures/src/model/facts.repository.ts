@@ -1,4 +1,4 @@
-import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
+import { replaceReadModel, type WriteLock } from '@hocbaso/service-kit';
 import type { Model } from 'mongoose';
 import {
   subjectKey,
@@ -122,11 +122,6 @@ export class FactsRepository {
     id: string,
     next: (current: T | null) => T | null,
   ): Promise<void> {
-    return this.lock.run(documentLockKey(model.collection.name, id), async () => {
-      const current = (await model.findById(id).lean().exec()) as T | null;
-      const updated = next(current);
-      if (!updated) return;
-      await model.replaceOne({ _id: id }, updated, { upsert: true }).exec();
-    });
+    return replaceReadModel(this.lock, model, id, next);
   }
 }

@@ -1,13 +1,14 @@
 import type { LockScope } from '@hocbaso/events';
 import {
+  changeDocument,
   documentLockKey,
   newDocumentOutbox,
-  withEvents,
+  type DocumentChange,
   type OutboxEntry,
   type OutboxFields,
   type WriteLock,
 } from '@hocbaso/service-kit';
-import type { Model, UpdateQuery } from 'mongoose';
+import type { Model } from 'mongoose';
 import type { CorrectionDocument, CorrectionModel } from './correction.model';
 import type { LockDocument, LockModel, LockWindowDocument, LockWindowModel } from './lock.model';
 import type {
@@ -28,12 +29,6 @@ export interface RecordModels {
 }
 
 type New<T> = Omit<T, keyof OutboxFields>;
-
-/** A change decided from the current document: the fields to set and the events it produces. */
-export interface DocumentChange<T> {
-  set: Partial<T>;
-  events: OutboxEntry[];
-}
 
 /**
  * The only code that touches signatures' own collections. Every write is one document write with
@@ -59,20 +54,11 @@ export class RecordsRepository {
   change<T extends OutboxFields & { _id: string }>(
     model: Model<T>,
     id: string,
-    decide: (current: T) => DocumentChange<T> | null | Promise<DocumentChange<T> | null>,
+    decide: (
+      current: T,
+    ) => Omit<DocumentChange<T>, 'create'> | null | Promise<Omit<DocumentChange<T>, 'create'> | null>,
   ): Promise<T | null> {
-    return this.lock.run(documentLockKey(model.collection.name, id), async () => {
-      const current = (await model.findById(id).lean().exec()) as T | null;
-      if (!current) return null;
-      const change = await decide(current);
-      if (!change) return current;
-      return (await model
-        .findOneAndUpdate({ _id: id }, withEvents<T>({ $set: change.set } as UpdateQuery<T>, change.events), {
-          returnDocument: 'after',
-        })
-        .lean()
-        .exec()) as T | null;
-    });
+    return changeDocument(this.lock, model, id, (current) => (current ? decide(current) : null));
   }
 
   signature(id: string): Promise<SignatureDocument | null> {
