@@ -53,9 +53,9 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
   const sync = new SyncRepository(syncModels(connection), runtime.writeLock);
   const facts = new FactsRepository(readModels(connection), runtime.writeLock);
   const transfers = new TransferRepository(transferModels(connection), runtime.writeLock);
-  const exports = new ExportRepository(recordExportModel(connection), runtime.writeLock);
+  const exportLog = new ExportRepository(recordExportModel(connection), runtime.writeLock);
   const relay = await runtime.start({
-    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels(), ...exports.outboxModels()],
+    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels(), ...exportLog.outboxModels()],
     topics: [...new Set(ARCHIVE_EVENTS.map((e) => e.topic))],
   });
 
@@ -63,7 +63,7 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
     facts,
     sync,
     transfers,
-    exports,
+    exports: exportLog,
     exportVerifyUrl: config.EXPORT_VERIFY_URL ?? null,
     signer: new LocalKeystoreSigner(config.SIGNING_KEYSTORE_DIR),
     transferWaitMs: config.TRANSFER_WAIT_MS,
