@@ -42,6 +42,7 @@ let backupRoot: string;
 const databasesOf = (s: FullStackStores) => Object.values(s.databases);
 const groupsOf = (s: FullStackStores) => [
   ...Object.values(s.consumerGroups),
+  `${s.consumerGroups.signatures}-answers`,
   `${s.consumerGroups.signatures}-audit`,
 ];
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { classCreated, createEvent, STUDENTS_SOURCE, SYSTEM_ACTOR } from '@hocbaso/events';
+import {
+  academicsLockConfirmed,
+  ACADEMICS_SOURCE,
+  classCreated,
+  createEvent,
+  STUDENTS_SOURCE,
+  SYSTEM_ACTOR,
+} from '@hocbaso/events';
 import { startMinistrySimulator, type MinistrySimulator } from '@hocbaso/ministry-simulator';
 import { KafkaEventBus } from '@hocbaso/service-kit';
 import { createSchoolPki, sealKeyRef, splitPemChain } from '@hocbaso/signing';
@@ -191,7 +198,7 @@ export class FullStack extends TestStack {
 
   /**
    * Groups that start at the latest offsets miss what comes before their assignment: announce
-   * marker classes until both read models have one.
+   * marker classes (and a marker answer) until every group has one.
    */
   private async untilConsumersListen(): Promise<void> {
     const bus = new KafkaEventBus({
@@ -216,12 +223,31 @@ export class FullStack extends TestStack {
             actor: SYSTEM_ACTOR,
           },
         });
-        await bus.publish([{ topic: classCreated.topic, key: marker, value: JSON.stringify(event) }]);
+        // Signatures reads the owners' answers in a group of its own: a marker answer (to no lock).
+        const answer = createEvent(academicsLockConfirmed, {
+          source: ACADEMICS_SOURCE,
+          subject: marker,
+          key: marker,
+          data: {
+            lockId: marker,
+            owner: 'academics',
+            outcome: 'REFUSED',
+            content: null,
+            refusal: { code: 'NOT_FOUND', message: 'marker', details: [] },
+            confirmedAt: new Date().toISOString(),
+          },
+        });
+        await bus.publish([
+          { topic: classCreated.topic, key: marker, value: JSON.stringify(event) },
+          { topic: academicsLockConfirmed.topic, key: marker, value: JSON.stringify(answer) },
+        ]);
+        const answers = this.signatures.deps.records.models.signatures.db.collection('processed_events');
         const seen = await eventually(
           async () =>
             !!(await this.conduct.deps.repository.findClass(marker)) &&
             !!(await this.signatures.deps.facts.findClass(marker)) &&
-            !!(await this.archive.deps.facts.classById(marker)),
+            !!(await this.archive.deps.facts.classById(marker)) &&
+            !!(await answers.findOne({ _id: answer.id as never })),
           1_500,
           100,
         ).catch(() => false);

@@ -3,8 +3,9 @@
  * the classes and admits the students, the administrator grants homeroom and teaching
  * assignments, each teacher records their gradebooks, each homeroom teacher the conduct and
  * absences; the school's certificates are issued (a local school CA, scripts/pki), registered by
- * the administrator, and the principal names the approver of each grade. Idempotent: a school
- * that already has classes this year is left alone.
+ * the administrator, and the principal names the approver of each grade; class 10A1 is signed
+ * and approved (then synced to the Ministry simulator by the archive). Idempotent: re-running
+ * reuses what exists.
  *
  * Usage: tsx scripts/demo/seed-demo.ts <demo-credentials.json> <gateway url> <keystore dir>
  */
@@ -283,6 +284,66 @@ async function main() {
     }
     process.stdout.write(`conduct of ${schoolClass.name} recorded\n`);
   }
+
+  const first = classes.find((c) => c.name === '10A1');
+  if (first) await signAndApprove(first);
+}
+
+/**
+ * Class 10A1 goes through the whole chain, so the demo shows signatures, the approved record
+ * book, the Ministry sync (to the local simulator) and exports: each subject teacher signs the
+ * year, the homeroom teacher signs the conduct page, the principal approves every student. A step
+ * the data does not allow yet (a summer case still open, say) is reported and skipped: the rest
+ * of the demo does not depend on it.
+ */
+async function signAndApprove(schoolClass: { id: string; name: string }) {
+  type Signed = Record<string, { state: string; failure: { code: string; message: string } | null }>;
+  const sign = async (token: string, mutation: string, variables: Record<string, unknown>) => {
+    try {
+      const result = await retrying(async () => {
+        const answer = Object.values(await gql<Signed>(token, mutation, variables))[0]!;
+        if (answer.state === 'LOCKING') throw new Error('still locking');
+        // Conduct computes outcomes from academics' events: incomplete until it has caught up.
+        if (answer.failure?.code.endsWith('_INCOMPLETE')) throw new Error(answer.failure.message);
+        return answer;
+      }, 120);
+      return result.state === 'SIGNED' ? null : (result.failure?.message ?? result.state);
+    } catch (error) {
+      const codes = (error as Error & { codes?: string[] }).codes ?? [];
+      // Signed by an earlier run.
+      return codes.includes('CONFLICT') ? null : (error as Error).message;
+    }
+  };
+  const problems: string[] = [];
+  for (const teacher of credentials.filter((c) => c.subjectCode)) {
+    const problem = await sign(
+      await tokenOf(teacher),
+      `mutation($c: ID!, $s: String!, $y: String!) { signSubjectResults(classId: $c, subjectCode: $s, schoolYear: $y, period: YEAR) { state failure { code message } } }`,
+      { c: schoolClass.id, s: teacher.subjectCode, y: SCHOOL_YEAR },
+    );
+    if (problem) problems.push(`${teacher.subjectCode}: ${problem}`);
+  }
+  const homeroom = credentials.find((c) => c.homeroomOf === schoolClass.name);
+  if (homeroom && problems.length === 0) {
+    const problem = await sign(
+      await tokenOf(homeroom),
+      `mutation($c: ID!, $y: String!) { signClassConduct(classId: $c, schoolYear: $y, period: YEAR) { state failure { code message } } }`,
+      { c: schoolClass.id, y: SCHOOL_YEAR },
+    );
+    if (problem) problems.push(`homeroom: ${problem}`);
+  }
+  if (problems.length > 0) {
+    process.stdout.write(`signing of ${schoolClass.name} skipped: ${problems.join('; ')}\n`);
+    return;
+  }
+  const { approveClassRecords } = await gql<{ approveClassRecords: { approved: number; failed: number } }>(
+    await tokenOf(byUsername('hieutruong.demo')),
+    `mutation($c: ID!, $y: String!) { approveClassRecords(classId: $c, schoolYear: $y) { approved failed } }`,
+    { c: schoolClass.id, y: SCHOOL_YEAR },
+  );
+  process.stdout.write(
+    `${schoolClass.name} signed; ${approveClassRecords.approved} record books approved and sealed, ${approveClassRecords.failed} not\n`,
+  );
 }
 
 main().catch((error) => {

@@ -42,6 +42,7 @@ export const backupConfigSchema = z.object({
     'conduct',
     'conduct-record-locks',
     'signatures',
+    'signatures-answers',
     'signatures-audit',
     'archive',
   ]),

@@ -20,7 +20,10 @@ export const signaturesConfigSchema = z.object({
   SIGNING_KEYSTORE_DIR: z.string().min(1),
   /** How long a signing mutation waits for the data owners to confirm the lock before answering LOCKING. */
   SIGNING_WAIT_MS: env.milliseconds(15_000),
-  /** Consumer group for read models, lock confirmations and the audit trail; one per deployment. */
+  /**
+   * Consumer groups, one set per deployment: `<group>` for the read models, `<group>-answers` for
+   * the owners' lock and correction answers, `<group>-audit` for the audit trail.
+   */
   SIGNATURES_CONSUMER_GROUP: z.string().min(1).default('signatures'),
   /** A new consumer group reads the topics from their start (rebuilding the read models). */
   SIGNATURES_CONSUME_FROM_BEGINNING: env.boolean(true),

@@ -13,7 +13,14 @@ import {
 import { LocalKeystoreSigner, type Signer } from '@hocbaso/signing';
 import { parse } from 'graphql';
 import type { SignaturesConfig } from './env';
-import { AUDIT_TOPICS, auditHandlers, PROTOCOL_TOPICS, protocolHandlers } from './events/handlers';
+import {
+  ANSWER_TOPICS,
+  answerHandlers,
+  AUDIT_TOPICS,
+  auditHandlers,
+  FACT_TOPICS,
+  readModelHandlers,
+} from './events/handlers';
 import { correctionModel } from './model/correction.model';
 import { FactsRepository } from './model/facts.repository';
 import { lockModel, lockWindowModel } from './model/lock.model';
@@ -83,8 +90,14 @@ export async function createSignaturesService(
   };
   await runtime.consume({
     groupId: config.SIGNATURES_CONSUMER_GROUP,
-    topics: PROTOCOL_TOPICS,
-    handlers: protocolHandlers(deps),
+    topics: FACT_TOPICS,
+    handlers: readModelHandlers(deps),
+    fromBeginning: config.SIGNATURES_CONSUME_FROM_BEGINNING,
+  });
+  await runtime.consume({
+    groupId: `${config.SIGNATURES_CONSUMER_GROUP}-answers`,
+    topics: ANSWER_TOPICS,
+    handlers: answerHandlers(deps),
     fromBeginning: config.SIGNATURES_CONSUME_FROM_BEGINNING,
   });
   await runtime.consume({

@@ -17,16 +17,27 @@ import { FACT_EVENTS, factHandlers } from './facts-handlers';
 /** The owners' answers to lock requests and corrections. */
 const ANSWER_EVENTS = [...Object.values(LOCK_CONFIRMATIONS), ...Object.values(CORRECTION_ANSWERS)];
 
-/** Read models and the owners' answers: one consumer group. */
-export const PROTOCOL_TOPICS = [...new Set([...FACT_EVENTS, ...ANSWER_EVENTS].map((c) => c.topic))];
+/** The read models of other services' facts: one consumer group. */
+export const FACT_TOPICS = [...new Set(FACT_EVENTS.map((c) => c.topic))];
 
-export function protocolHandlers(deps: SignaturesDeps): Record<string, EventHandler> {
+export function readModelHandlers(deps: SignaturesDeps): Record<string, EventHandler> {
+  return factHandlers(deps.facts);
+}
+
+/**
+ * The owners' answers to lock requests and corrections: a group of their own, so that a backlog
+ * of facts (a new deployment reading every topic from its start) never holds up a signature
+ * waiting for its lock to be confirmed. The answers need no read model: they complete signatures'
+ * own documents.
+ */
+export const ANSWER_TOPICS = [...new Set(ANSWER_EVENTS.map((c) => c.topic))];
+
+export function answerHandlers(deps: SignaturesDeps): Record<string, EventHandler> {
   const onLock: EventHandler = async (event: CloudEvent) => {
     const lock = await onLockConfirmed(deps, event.data as LockConfirmation);
     if (lock?.reason === 'WINDOW' && lock.state === 'APPLIED') await onWindowLockApplied(deps, lock._id);
   };
   return {
-    ...factHandlers(deps.facts),
     ...Object.fromEntries(Object.values(LOCK_CONFIRMATIONS).map((c) => [c.type, onLock])),
     ...Object.fromEntries(
       Object.values(CORRECTION_ANSWERS).map((c) => [
