@@ -3,9 +3,8 @@
  * the classes and admits the students, the administrator grants homeroom and teaching
  * assignments, each teacher records their gradebooks, each homeroom teacher the conduct and
  * absences; the school's certificates are issued (a local school CA, scripts/pki), registered by
- * the administrator, and the principal names the approver of each grade; class 10A1 is signed
- * and approved (then synced to the Ministry simulator by the archive). Idempotent: re-running
- * reuses what exists.
+ * the administrator, and the principal names the approver of each grade; the subjects of class
+ * 10A1 are signed. Idempotent: re-running reuses what exists.
  *
  * Usage: tsx scripts/demo/seed-demo.ts <demo-credentials.json> <gateway url> <keystore dir>
  */
@@ -299,11 +298,12 @@ async function main() {
 }
 
 /**
- * Class 10A1 goes through the whole chain, so the demo shows signatures, the approved record
- * book, the Ministry sync (to the local simulator) and exports: each subject teacher signs the
- * year, the homeroom teacher signs the conduct page, the principal approves every student. A step
- * the data does not allow yet (a summer case still open, say) is reported and skipped: the rest
- * of the demo does not depend on it.
+ * Class 10A1 goes through the chain as far as its data allows: each subject teacher signs the
+ * year; the homeroom teacher signs the conduct page and the principal approves every student
+ * (then the archive syncs them to the local Ministry simulator) once no summer case of the class
+ * is open. The demo leaves its summer cases open (to try the summer steps), so that step is
+ * reported and skipped; nothing else depends on it. A refused step is tried once, not repeated:
+ * each try is a signature attempt on record.
  */
 async function signAndApprove(schoolClass: { id: string; name: string }) {
   type Signed = Record<string, { state: string; failure: { code: string; message: string } | null }>;
@@ -312,8 +312,6 @@ async function signAndApprove(schoolClass: { id: string; name: string }) {
       const result = await retrying(async () => {
         const answer = Object.values(await gql<Signed>(token, mutation, variables))[0]!;
         if (answer.state === 'LOCKING') throw new Error('still locking');
-        // Conduct computes outcomes from academics' events: incomplete until it has caught up.
-        if (answer.failure?.code.endsWith('_INCOMPLETE')) throw new Error(answer.failure.message);
         return answer;
       }, 120);
       return result.state === 'SIGNED' ? null : (result.failure?.message ?? result.state);
