@@ -75,7 +75,11 @@ export interface YearVerification {
 export type Trust =
   { trustedCas: readonly string[] } | { isTrustedCa: (schoolId: string, caFingerprint: string) => boolean };
 
-function anchorsFor(trust: Trust, schoolId: string, chains: readonly string[][]): string[] {
+/**
+ * The CA certificates to verify against: those given, or the roots of these chains that the
+ * registry trusts for the school.
+ */
+export function anchorsFor(trust: Trust, schoolId: string, chains: readonly string[][]): string[] {
   if ('trustedCas' in trust) return [...trust.trustedCas];
   const roots = chains.flatMap((chain) => {
     const root = chain.at(-1);

@@ -9,6 +9,7 @@ import {
 } from '@hocbaso/signing';
 import { z } from 'zod';
 import {
+  anchorsFor,
   recordBookSchema,
   schoolRefSchema,
   verifyRecordBook,
@@ -131,16 +132,7 @@ export function verifyTransferPackage(input: unknown, trust: Trust, at?: Date): 
         'Con dấu của trường chuyển đi không đóng trên đúng hồ sơ này (hồ sơ đã bị thay đổi sau khi đóng dấu).',
     });
   }
-  const anchors =
-    'trustedCas' in trust
-      ? [...trust.trustedCas]
-      : pkg.seal.certificateChain.slice(-1).filter((pem) => {
-          try {
-            return trust.isTrustedCa(pkg.fromSchool.id, certificateFingerprint(pem));
-          } catch {
-            return false;
-          }
-        });
+  const anchors = anchorsFor(trust, pkg.fromSchool.id, [pkg.seal.certificateChain]);
   if (anchors.length === 0) {
     problems.push({
       code: 'UNTRUSTED_ISSUER',

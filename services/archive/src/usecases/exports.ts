@@ -13,7 +13,6 @@ import { sealKeyRef } from '@hocbaso/signing';
 import type { RecordExportDocument } from '../model/export.model';
 import { actorOf, archiveEvent, type ArchiveDeps, type Caller } from './deps';
 import { readRecordBook } from './record-book';
-import { signedYearOf } from './sync';
 
 export type ExportFormat = RecordExportDocument['format'];
 
@@ -68,7 +67,7 @@ export async function exportRecordBook(
   const managingSchoolId = student?.schoolId ?? years.at(-1)!.document.schoolId;
   const book = recordBookOf(
     input.studentId,
-    await Promise.all(years.map((y) => signedYearOf(deps, y.document))),
+    years.map((y) => y.signed),
   );
   const issuedAt = deps.now();
   const meta: ExportMeta = {

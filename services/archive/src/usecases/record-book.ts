@@ -1,4 +1,4 @@
-import { verifySignedYear, type YearVerification } from '@hocbaso/record-book';
+import { verifySignedYear, type SignedYear, type YearVerification } from '@hocbaso/record-book';
 import { hasSchoolRole } from '@hocbaso/service-kit';
 import { isInspector } from '../domain/access';
 import type { SignedYearDocument } from '../model/sync.model';
@@ -27,6 +27,8 @@ export function visibleYears(
 
 export interface SignedYearView {
   document: SignedYearDocument;
+  /** The year as it leaves the platform (school named), what was verified. */
+  signed: SignedYear;
   schoolName: string;
   verification: YearVerification;
 }
@@ -48,7 +50,12 @@ export async function readRecordBook(
   return Promise.all(
     years.map(async (document) => {
       const signed = await signedYearOf(deps, document);
-      return { document, schoolName: signed.school.name, verification: verifySignedYear(signed, trust, now) };
+      return {
+        document,
+        signed,
+        schoolName: signed.school.name,
+        verification: verifySignedYear(signed, trust, now),
+      };
     }),
   );
 }
