@@ -158,6 +158,43 @@ export const ERROR_CATALOGUE = {
     vi: 'Nhóm đọc Kafka vẫn có dịch vụ đang chạy: hãy dừng các dịch vụ trước khi đặt lại vị trí đọc.',
     en: 'A Kafka consumer group still has active members; stop the services before setting its offsets.',
   },
+  // Security and privacy (issue 6, R9, R11).
+  RATE_LIMITED: {
+    vi: 'Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi một lát rồi thử lại.',
+    en: 'Too many requests from this account or address; retry after the indicated delay.',
+  },
+  BATCH_TOO_LARGE: {
+    vi: 'Một yêu cầu chứa quá nhiều thao tác. Vui lòng gửi ít thao tác hơn trong mỗi yêu cầu.',
+    en: 'The request batches more operations than allowed.',
+  },
+  QUERY_TOO_COSTLY: {
+    vi: 'Truy vấn đòi hỏi đọc quá nhiều dữ liệu một lúc. Vui lòng thu hẹp phạm vi (ít lớp, ít học sinh hơn).',
+    en: 'The estimated cost of the operation exceeds the limit.',
+  },
+  PERSISTED_QUERY_NOT_ALLOWED: {
+    vi: 'Ứng dụng đang dùng một truy vấn chưa được đăng ký với hệ thống. Vui lòng cập nhật ứng dụng.',
+    en: 'Only registered (persisted) operations are accepted here.',
+  },
+  REQUEST_TIMEOUT: {
+    vi: 'Yêu cầu mất quá nhiều thời gian và đã bị dừng. Vui lòng thử lại với phạm vi nhỏ hơn.',
+    en: 'The request exceeded the time limit.',
+  },
+  FAMILY_LINK_REQUIRED: {
+    vi: 'Quyền của cha mẹ hoặc học sinh chỉ được cấp qua mã liên kết do nhà trường phát và đã được xác minh.',
+    en: 'Parent and student roles are granted only through a verified family link.',
+  },
+  FAMILY_LINK_INVALID: {
+    vi: 'Mã liên kết không đúng, đã hết hạn hoặc đã được sử dụng. Vui lòng liên hệ giáo viên chủ nhiệm để nhận mã mới.',
+    en: 'The family link code is wrong, expired or already used.',
+  },
+  CONSENT_REQUIRED: {
+    vi: 'Chưa đủ sự đồng ý: học bạ chỉ được chia sẻ cho bên thứ ba khi cả học sinh và cha mẹ (hoặc người giám hộ) đã đồng ý.',
+    en: 'Sharing with a third party needs the recorded consent of the student and of a parent.',
+  },
+  SHARE_INVALID: {
+    vi: 'Mã chia sẻ học bạ không đúng, đã hết hạn hoặc đã bị thu hồi.',
+    en: 'The record share code is wrong, expired or revoked.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
