@@ -2,3 +2,4 @@ export * from './requirements';
 export * from './authorize';
 export * from './denials';
 export * from './limits';
+export * from './access-matrix';

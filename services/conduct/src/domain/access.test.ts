@@ -35,6 +35,12 @@ describe('conduct access rules', () => {
     ).toBe(true);
   });
 
+  it("keeps an inspector named for one school out of another school's students", () => {
+    const inspectorOf = (schoolId: string) => principal([{ role: 'INSPECTOR', scope: { schoolId } }]);
+    expect(canReadConduct(inspectorOf('s1'), place, cls)).toBe(true);
+    expect(canReadConduct(inspectorOf('s2'), place, cls)).toBe(false);
+  });
+
   it('keeps out another school, another class, another child and subject teachers', () => {
     expect(canReadConduct(principal([{ role: 'PRINCIPAL', scope: { schoolId: 's2' } }]), place, cls)).toBe(
       false,

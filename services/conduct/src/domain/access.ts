@@ -37,7 +37,7 @@ export function canReadConduct(
 ): boolean {
   if (!principal) return false;
   return principal.roles.some((g) => {
-    if (g.role === 'INSPECTOR') return true;
+    if (g.role === 'INSPECTOR') return g.scope.schoolId === null || g.scope.schoolId === place.schoolId;
     if (SCHOOL_BOARD.includes(g.role)) return g.scope.schoolId === place.schoolId;
     if (g.role === 'PARENT' || g.role === 'STUDENT') return g.scope.studentId === place.studentId;
     if (g.role === 'HOMEROOM_TEACHER') return !!classPlace && isHomeroomTeacherOf(principal, classPlace);

@@ -60,6 +60,8 @@ describe('canSeeAccount', () => {
   it.each([
     ['a platform admin', platformAdmin, true],
     ['an inspector', inspector, true],
+    ['an inspector named for the school', principal('inspector-a', null, ['INSPECTOR', A]), true],
+    ['an inspector named for another school', principal('inspector-b', null, ['INSPECTOR', B]), false],
     ['an administrator of the school', adminA, true],
     ['a teacher of the school', teacherA, true],
     ['a student of the school', studentA, false],

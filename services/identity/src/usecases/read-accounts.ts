@@ -5,13 +5,20 @@ import type { AccountDocument } from '../model/account.model';
 import type { IdentityDeps } from './deps';
 
 /**
- * Row rule for reading an account: staff see accounts of their own school; platform staff and
- * inspectors see any. Returns null when the caller may not see it, so it looks absent.
+ * Row rule for reading an account: staff see accounts of their own school; platform staff see
+ * any; inspectors those of the schools their role reaches. Returns null when the caller may not see it, so it looks absent.
  */
 export function canSeeAccount(principal: Principal | null, account: AccountDocument): boolean {
   if (!principal) return false;
   if (principal.accountId === account._id) return true;
-  if (isPlatformAdmin(principal) || principal.roles.some((g) => g.role === 'INSPECTOR')) return true;
+  if (isPlatformAdmin(principal)) return true;
+  // An inspector sees the accounts of the schools its role reaches (all, at department level).
+  if (
+    principal.roles.some(
+      (g) => g.role === 'INSPECTOR' && (g.scope.schoolId === null || g.scope.schoolId === account.schoolId),
+    )
+  )
+    return true;
   const isSchoolStaff = principal.roles.some(
     (g) => g.scope.schoolId === account.schoolId && g.role !== 'STUDENT' && g.role !== 'PARENT',
   );

@@ -13,10 +13,21 @@ export const isHomeroomOfClass = (
     homeroomTeacherId: cls.homeroomTeacherId,
   });
 
-/** The school's board and admin, and inspectors: who sees the signing board and every signature. */
+/**
+ * The school's board and admin, and the inspectors whose role reaches it (a department-level
+ * inspector reaches every school, one named for a school only that one): who sees the signing
+ * board and every signature.
+ */
 export function canOverseeSchool(principal: Principal | null, schoolId: string): boolean {
-  if (isInspector(principal)) return true;
-  return hasSchoolRole(principal, schoolId, 'PRINCIPAL', 'VICE_PRINCIPAL', 'ACADEMIC_STAFF', 'SYSTEM_ADMIN');
+  return hasSchoolRole(
+    principal,
+    schoolId,
+    'PRINCIPAL',
+    'VICE_PRINCIPAL',
+    'ACADEMIC_STAFF',
+    'SYSTEM_ADMIN',
+    'INSPECTOR',
+  );
 }
 
 export const isPrincipalOf = (principal: Principal | null, schoolId: string) =>
@@ -26,5 +37,10 @@ export const isPrincipalOf = (principal: Principal | null, schoolId: string) =>
 export const isAdminOf = (principal: Principal | null, schoolId: string) =>
   hasSchoolRole(principal, schoolId, 'SYSTEM_ADMIN');
 
+/** An inspector of any scope: the audit trail is one chain for the platform (R13). */
 export const isInspector = (principal: Principal | null) =>
   !!principal?.roles.some((g) => g.role === 'INSPECTOR');
+
+/** A department-level inspector (no school named): reaches records whose school is not known here. */
+export const isDepartmentInspector = (principal: Principal | null) =>
+  !!principal?.roles.some((g) => g.role === 'INSPECTOR' && g.scope.schoolId === null);

@@ -175,8 +175,11 @@ export const resolvers = {
       _: unknown,
       args: { schoolId: string; schoolYear: string },
       context: SignaturesContext,
-    ): Promise<GradeApproverDocument[]> =>
-      context.deps.records.gradeApproversOf(args.schoolId, args.schoolYear),
+    ): Promise<GradeApproverDocument[]> => {
+      // Who approves which grade is the school's own organisation: its board, admin and inspectors.
+      if (!canOverseeSchool(context.principal, args.schoolId)) throw forbidden();
+      return context.deps.records.gradeApproversOf(args.schoolId, args.schoolYear);
+    },
     lockWindows: (_: unknown, args: { schoolId: string; schoolYear: string }, context: SignaturesContext) => {
       if (!canOverseeSchool(context.principal, args.schoolId)) throw forbidden();
       return context.deps.records.lockWindowsOf(args.schoolId, args.schoolYear);

@@ -1,6 +1,6 @@
 import { forbidden, notFound } from '@hocbaso/errors';
 import { sealStatement, verifySignedSnapshot, type VerificationProblem } from '@hocbaso/signing';
-import { canOverseeSchool, isHomeroomOfClass, isInspector, teaches } from '../domain/access';
+import { canOverseeSchool, isDepartmentInspector, isHomeroomOfClass, teaches } from '../domain/access';
 import { subjectsOfClass } from '../domain/units';
 import type { ClassFacts } from '../model/read-model.model';
 import type { SignatureDocument, StoredSignature } from '../model/signature.model';
@@ -137,7 +137,7 @@ async function mayReadRecordStatus(
   );
   if (own) return true;
   const cls = await deps.facts.findClassOfStudent(studentId, schoolYear);
-  if (!cls) return isInspector(principal);
+  if (!cls) return isDepartmentInspector(principal);
   return canOverseeSchool(principal, cls.schoolId) || isHomeroomOfClass(principal, cls);
 }
 
@@ -263,7 +263,7 @@ export async function readSignature(
   const signature = await deps.records.signature(id);
   if (!signature) throw notFound('Không tìm thấy chữ ký.');
   const own = signature.signerAccountId === caller.principal?.accountId;
-  if (!own && !canOverseeSchool(caller.principal, signature.schoolId) && !isInspector(caller.principal)) {
+  if (!own && !canOverseeSchool(caller.principal, signature.schoolId)) {
     throw forbidden();
   }
   return signature;
