@@ -5,7 +5,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
 import {
   IDENTITY_HEADER,
@@ -19,7 +18,18 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { AccessTokenVerifier, TokenRejected } from './auth/access-token-verifier';
 import { PrincipalClient } from './auth/principal-client';
-import { aliasLimitRule, depthLimitRule, selectionLimitRule } from './authz';
+import { bodyErrors, graphqlHandler, requestShapeLimits } from './abuse/http-limits';
+import { costLimitCheck } from './abuse/operation-cost';
+import { allowListPersistedOperations, readManifest } from './abuse/persisted-operations';
+import { GatewayRateLimits, personalDataFields, rateLimitCheck } from './abuse/rate-limits';
+import { abortOnDeadline, deadlinePassed, requestTimeout } from './abuse/request-deadline';
+import {
+  aliasLimitRule,
+  depthLimitRule,
+  readAuthRequirements,
+  rootFieldLimitRule,
+  selectionLimitRule,
+} from './authz';
 import { AuthorizingGateway } from './authorizing-gateway';
 import { operationLimitsPlugin } from './operation-limits';
 import { SUPERGRAPH_PATH } from './compose/subgraphs';
@@ -41,6 +51,15 @@ function unauthenticated(): GraphQLError {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** What the abuse limits need on top of the gateway context. */
+type ServedContext = GatewayContext & { clientAddress: string };
+
+/** `::ffff:10.0.0.1` and `10.0.0.1` are one client. */
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
 
 /** Builds the gateway from its configuration; `listen()` starts serving. */
 export async function createGatewayServer(
@@ -67,14 +86,18 @@ export async function createGatewayServer(
 
   const gateway = new ApolloGateway({
     supergraphSdl: plannerSdl,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+    buildService: ({ name, url }) => {
+      const source = new RemoteGraphQLDataSource<GatewayContext>({
         url: subgraphUrl(config, name) ?? url,
         willSendRequest: ({ request, context }) => {
           request.http?.headers.set(IDENTITY_HEADER, context.forwardedIdentity);
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
         },
-      }),
+      });
+      // A request that timed out stops waiting for its subgraphs, and they see the call dropped.
+      source.fetcher = abortOnDeadline(source.fetcher);
+      return source;
+    },
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -85,27 +108,61 @@ export async function createGatewayServer(
 
   const app = express();
   app.disable('x-powered-by');
+  // req.ip: the socket's address, or X-Forwarded-For's when the peer is a trusted proxy.
+  app.set('trust proxy', config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false);
   const httpServer = http.createServer(app);
+  // Slow clients: headers within 10 s, the whole request within HTTP_REQUEST_TIMEOUT_MS.
+  httpServer.headersTimeout = Math.min(10_000, config.HTTP_REQUEST_TIMEOUT_MS);
+  httpServer.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
   let draining = false;
 
-  const apollo = new ApolloServer<GatewayContext>({
+  const production = config.GATEWAY_PROFILE === 'production';
+  const allowList =
+    config.PERSISTED_OPERATIONS === 'allow-list'
+      ? allowListPersistedOperations(readManifest(config.PERSISTED_OPERATIONS_MANIFEST))
+      : undefined;
+  const rateLimits = new GatewayRateLimits({
+    loginPerAddress: config.LOGIN_RATE_PER_ADDRESS_PER_MINUTE,
+    loginPerUsername: config.LOGIN_RATE_PER_USERNAME_PER_MINUTE,
+    personalReadsPerAccount: config.PERSONAL_DATA_READS_PER_ACCOUNT_PER_MINUTE,
+    personalReadsPerAddress: config.PERSONAL_DATA_READS_PER_ADDRESS_PER_MINUTE,
+  });
+
+  const apollo = new ApolloServer<ServedContext>({
     gateway: new AuthorizingGateway(gateway, supergraphSdl),
     introspection: config.ALLOW_INTROSPECTION,
+    // No "Did you mean …?" in production: validation errors do not map the schema for a prober.
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: config.MAX_OPERATIONS_PER_REQUEST > 1,
+    persistedQueries:
+      config.PERSISTED_OPERATIONS === 'off' ? false : allowList ? { cache: allowList.cache, ttl: null } : {},
     // Signals are handled by runUntilSignal, which drains, flushes the outbox, then exits.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => {
+      // Late errors of a request already answered REQUEST_TIMEOUT (its aborted fetches): not news.
+      if (deadlinePassed()) return requestTimeout(config.REQUEST_TIMEOUT_MS);
       const { serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
       return maskError({ ...formatted, extensions }, error, logger);
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      operationLimitsPlugin([
-        depthLimitRule(config.MAX_QUERY_DEPTH),
-        aliasLimitRule(config.MAX_QUERY_ALIASES),
-        selectionLimitRule(config.MAX_QUERY_SELECTIONS),
-      ]),
+      operationLimitsPlugin<ServedContext>(
+        [
+          depthLimitRule(config.MAX_QUERY_DEPTH),
+          aliasLimitRule(config.MAX_QUERY_ALIASES),
+          rootFieldLimitRule(config.MAX_QUERY_ROOT_FIELDS),
+          selectionLimitRule(config.MAX_QUERY_SELECTIONS),
+        ],
+        [
+          costLimitCheck(config.MAX_QUERY_COST, config.QUERY_COST_LIST_SIZE),
+          rateLimitCheck(rateLimits, personalDataFields(readAuthRequirements(supergraphSdl)), (context) => ({
+            address: context.clientAddress,
+            accountId: context.principal?.accountId ?? null,
+          })),
+        ],
+      ),
     ],
     logger: {
       debug: (m) => logger.debug(m),
@@ -126,35 +183,29 @@ export async function createGatewayServer(
 
   app.use(
     '/graphql',
-    express.json({ limit: config.MAX_QUERY_BYTES * 4 }),
-    (req, res, next) => {
-      const query = (req.body as { query?: unknown } | undefined)?.query;
-      if (typeof query === 'string' && Buffer.byteLength(query) > config.MAX_QUERY_BYTES) {
-        res.status(413).json({
-          errors: [
-            {
-              message: ERROR_CATALOGUE.QUERY_TOO_COMPLEX.vi,
-              extensions: { code: 'QUERY_TOO_COMPLEX', maxBytes: config.MAX_QUERY_BYTES },
-            },
-          ],
-        });
-        return;
-      }
-      next();
-    },
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GatewayContext> => {
+    express.json({ limit: config.MAX_REQUEST_BYTES }),
+    bodyErrors(config.MAX_REQUEST_BYTES),
+    requestShapeLimits({
+      maxOperations: config.MAX_OPERATIONS_PER_REQUEST,
+      maxQueryBytes: config.MAX_QUERY_BYTES,
+    }),
+    ...(allowList ? [allowList.middleware] : []),
+    graphqlHandler(
+      apollo,
+      async (req): Promise<ServedContext> => {
         const offered = req.header(REQUEST_ID_HEADER);
         const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
         const principal = await authenticate(req.header('authorization'), requestId);
         return {
           requestId,
           principal,
+          clientAddress: normalizeAddress(req.ip),
           subject: { authenticated: principal !== null, scopes: scopesOf(principal) },
           forwardedIdentity: signForwardedIdentity({ principal, requestId }, config.INTERNAL_IDENTITY_SECRET),
         };
       },
-    }),
+      { timeoutMs: config.REQUEST_TIMEOUT_MS, logger },
+    ),
   );
 
   /** No Authorization header: anonymous. A header that does not prove a live session: refused. */
