@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { infra, postGraphQL, testLogger, uniqueDbName, type GraphQLResult } from '@hocbaso/testkit';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { infra, postGraphQL, testLogger, uniqueDbName, uniqueId, type GraphQLResult } from '@hocbaso/testkit';
 import { identityConfigSchema, type IdentityConfig } from '../../services/identity/src/env';
 import { createIdentityService, type IdentityService } from '../../services/identity/src/server';
 import { SYSTEM_CALLER } from '../../services/identity/src/usecases/deps';
+import { grantFamilyRole } from '../../services/identity/src/usecases/family-roles';
 import { createAccount } from '../../services/identity/src/usecases/manage-accounts';
 import { grantRole } from '../../services/identity/src/usecases/manage-roles';
 import { createSchool } from '../../services/identity/src/usecases/manage-schools';
-import type { Role, RoleScope } from '@hocbaso/events';
+import { SYSTEM_ACTOR, type Role, type RoleScope } from '@hocbaso/events';
 import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
 import { createGatewayServer, type GatewayServer } from '../src/server';
 
@@ -24,6 +25,15 @@ export class TestStack {
   readonly secret = randomBytes(32).toString('hex');
   identityConfig!: IdentityConfig;
   gatewayConfig!: GatewayConfig;
+  /** Every line each service's logger wrote, by service, so a test can read a whole run's logs. */
+  readonly logs: Record<string, string[]> = {};
+
+  /** A test logger whose lines stay readable in `logs`. */
+  protected logger(service: string) {
+    const logger = testLogger(service);
+    this.logs[service] = logger.lines;
+    return logger;
+  }
 
   static async start(identityOverrides: Record<string, string> = {}): Promise<TestStack> {
     const stack = new TestStack();
@@ -46,9 +56,11 @@ export class TestStack {
       LOGIN_MAX_FAILURES: '3',
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The stack's own group for the students service's family links (another stack's are not its).
+      IDENTITY_CONSUMER_GROUP: uniqueId('identity-e2e'),
       ...overrides,
     });
-    this.identity = await createIdentityService(this.identityConfig, testLogger('identity'));
+    this.identity = await createIdentityService(this.identityConfig, this.logger('identity'));
     const port = await this.identity.listen();
     this.identityUrl = `http://127.0.0.1:${port}`;
   }
@@ -62,7 +74,7 @@ export class TestStack {
       ALLOW_INTROSPECTION: 'false',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }) as GatewayConfig;
-    this.gateway = await createGatewayServer(this.gatewayConfig, testLogger('gateway'));
+    this.gateway = await createGatewayServer(this.gatewayConfig, this.logger('gateway'));
     this.url = `http://127.0.0.1:${await this.gateway.listen()}/graphql`;
   }
 
@@ -117,7 +129,19 @@ export class TestStack {
       phone: '0912 345 678',
     });
     let roleAssignmentId: string | undefined;
-    if (role) {
+    if (role === 'PARENT' || role === 'STUDENT') {
+      // Family roles come only from a verified link: the path identity takes on familyLinkVerified,
+      // as if the account had redeemed a code the school issued for that student.
+      if (!scope.studentId || !schoolId) throw new Error(`${role} needs a school and scope.studentId`);
+      roleAssignmentId = (await grantFamilyRole(this.identity.deps, {
+        linkId: randomUUID(),
+        accountId: account._id,
+        studentId: scope.studentId,
+        schoolId,
+        relation: role,
+        actor: SYSTEM_ACTOR,
+      }))!._id;
+    } else if (role) {
       roleAssignmentId = (
         await grantRole(this.identity.deps, SYSTEM_CALLER, {
           accountId: account._id,

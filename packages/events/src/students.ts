@@ -5,6 +5,7 @@ export const STUDENTS_SOURCE = 'hocbaso/students';
 const STUDENT_TOPIC = 'hocbaso.students.student';
 const CLASS_TOPIC = 'hocbaso.students.class';
 const ACCESS_TOPIC = 'hocbaso.students.access';
+const FAMILY_TOPIC = 'hocbaso.students.family';
 
 export const STUDENT_STATUSES = [
   'STUDYING',
@@ -141,6 +142,68 @@ export const studentPersonalDataRead = defineEvent({
   }),
 });
 
+/** Who a verified family link makes an account: a parent (cha mẹ, người giám hộ) or the student. */
+export const FAMILY_RELATIONS = ['PARENT', 'STUDENT'] as const;
+export const familyRelationSchema = z.enum(FAMILY_RELATIONS);
+export type FamilyRelation = z.infer<typeof familyRelationSchema>;
+
+/**
+ * The school issued a one-time family link code for a student (to a recorded guardian, or to the
+ * student). Never the code itself nor the guardian's name: only that it exists and until when.
+ * Key: the student id.
+ */
+export const familyLinkCodeIssued = defineEvent({
+  type: 'vn.hocbaso.students.family-link.code-issued',
+  topic: FAMILY_TOPIC,
+  version: 1,
+  schema: z.object({
+    codeId: z.string(),
+    studentId: z.string(),
+    schoolId: z.string(),
+    relation: familyRelationSchema,
+    /** The guardian's position in the student's record when the code was issued (PARENT only). */
+    guardianIndex: z.number().int().min(0).nullable(),
+    expiresAt: z.iso.datetime({ offset: true }),
+    actor: actorSchema,
+  }),
+});
+
+/**
+ * An account redeemed a valid code: it is now the student's parent or the student. identity grants
+ * the role PARENT or STUDENT with scope { schoolId, studentId } from this event only. Key: the
+ * student id (a link and its revocation stay in order).
+ */
+export const familyLinkVerified = defineEvent({
+  type: 'vn.hocbaso.students.family-link.verified',
+  topic: FAMILY_TOPIC,
+  version: 1,
+  schema: z.object({
+    linkId: z.string(),
+    studentId: z.string(),
+    /** The school that manages the student's record when the link was made. */
+    schoolId: z.string(),
+    accountId: z.string(),
+    relation: familyRelationSchema,
+    actor: actorSchema,
+  }),
+});
+
+/** The link ended (the school revoked it, or the guardian left the record): identity revokes the role. */
+export const familyLinkRevoked = defineEvent({
+  type: 'vn.hocbaso.students.family-link.revoked',
+  topic: FAMILY_TOPIC,
+  version: 1,
+  schema: z.object({
+    linkId: z.string(),
+    studentId: z.string(),
+    schoolId: z.string(),
+    accountId: z.string(),
+    relation: familyRelationSchema,
+    reason: z.enum(['REVOKED', 'GUARDIAN_REMOVED']),
+    actor: actorSchema,
+  }),
+});
+
 export const STUDENTS_EVENTS = [
   classCreated,
   classHomeroomTeacherChanged,
@@ -149,4 +212,7 @@ export const STUDENTS_EVENTS = [
   studentPersonalDataChanged,
   studentStatusChanged,
   studentPersonalDataRead,
+  familyLinkCodeIssued,
+  familyLinkVerified,
+  familyLinkRevoked,
 ] as const;

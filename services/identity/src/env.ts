@@ -26,6 +26,10 @@ export const identityConfigSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
+  /** Consumer group of the students service's family links (roles PARENT and STUDENT); one per deployment. */
+  IDENTITY_CONSUMER_GROUP: z.string().min(1).default('identity-family-links'),
+  /** A new group reads the links from the start of the topic, so that no link is ever missed. */
+  IDENTITY_CONSUME_FROM_BEGINNING: env.boolean(true),
 });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

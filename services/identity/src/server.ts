@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IDENTITY_EVENTS } from '@hocbaso/events';
+import { familyLinkVerified, IDENTITY_EVENTS } from '@hocbaso/events';
 import {
   createServiceRuntime,
   createSubgraphServer,
@@ -10,6 +10,7 @@ import {
 } from '@hocbaso/service-kit';
 import { parse } from 'graphql';
 import type { IdentityConfig } from './env';
+import { familyLinkHandlers } from './events/on-family-link';
 import { identityRoutes } from './http/routes';
 import { KeyStore } from './keys/key-store';
 import { argon2idHasher } from './keys/password-hasher';
@@ -39,6 +40,8 @@ export interface IdentityService {
 export async function createIdentityService(
   config: IdentityConfig,
   logger: Logger,
+  /** false for one-off tools (the demo seed) that must not join the service's consumer group. */
+  options: { consumeFamilyLinks?: boolean } = {},
 ): Promise<IdentityService> {
   const runtime = await createServiceRuntime({
     name: 'identity',
@@ -80,6 +83,15 @@ export async function createIdentityService(
     settings: config,
     changed: () => relay.notify(),
   };
+  // Roles PARENT and STUDENT come only from the students service's verified family links.
+  if (options.consumeFamilyLinks ?? true) {
+    await runtime.consume({
+      groupId: config.IDENTITY_CONSUMER_GROUP,
+      topics: [familyLinkVerified.topic],
+      handlers: familyLinkHandlers(deps, logger.child({ component: 'family-links' })),
+      fromBeginning: config.IDENTITY_CONSUME_FROM_BEGINNING,
+    });
+  }
 
   const server = await createSubgraphServer<IdentityContext>({
     name: 'identity',

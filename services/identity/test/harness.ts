@@ -6,6 +6,7 @@ import {
   infra,
   testLogger,
   uniqueDbName,
+  uniqueId,
   forwardedIdentityHeader,
   postGraphQL,
   type GraphQLResult,
@@ -43,6 +44,8 @@ export class IdentityHarness {
       IDENTITY_DB_NAME: uniqueDbName(prefix),
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Each test file reads the family links in a group of its own (another file's are not its).
+      IDENTITY_CONSUMER_GROUP: uniqueId('identity-test'),
       ...overrides,
     });
     harness.service = await createIdentityService(harness.config, testLogger('identity'));

@@ -19,6 +19,14 @@ export const studentsConfigSchema = z.object({
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),
   /** A new lock group reads its topics from their start, so that no request is ever missed. */
   STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /** Keys the stored hashes of family link codes; unset: derived from INTERNAL_IDENTITY_SECRET. */
+  FAMILY_LINK_CODE_SECRET: env.secret().optional(),
+  /** How long a family link code can be redeemed (default 7 days). */
+  FAMILY_LINK_CODE_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(168),
+  /** Wrong codes an account may try within the window before it must wait. */
+  FAMILY_LINK_MAX_FAILURES: z.coerce.number().int().min(3).max(20).default(5),
+  FAMILY_LINK_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  FAMILY_LINK_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export type StudentsConfig = z.infer<typeof studentsConfigSchema>;

@@ -27,7 +27,10 @@ import type { StudentsConfig } from './env';
 import { applyCorrection } from './usecases/apply-correction';
 import { transferHandlers } from './usecases/apply-transfer';
 import { decideStudentsLock } from './usecases/record-locks';
+import { familyLinkCodeKey } from './domain/family-link-code';
 import { classModel } from './model/class.model';
+import { familyLinkAttemptModel, familyLinkModel } from './model/family-link.model';
+import { FamilyLinkRepository } from './model/family-link.repository';
 import { ClassRepository } from './model/class.repository';
 import { personalDataReadModel } from './model/personal-data-read.model';
 import { PersonalDataReadRepository } from './model/personal-data-read.repository';
@@ -87,6 +90,8 @@ export async function createStudentsService(
     recordLocks: recordLockModel(connection),
     correctionRefusals: correctionRefusalModel(connection),
     transferRefusals: transferRefusalModel(connection),
+    familyLinks: familyLinkModel(connection),
+    familyLinkAttempts: familyLinkAttemptModel(connection),
   };
   const relay = await runtime.start({
     outboxModels: [
@@ -96,6 +101,7 @@ export async function createStudentsService(
       models.recordLocks,
       models.correctionRefusals,
       models.transferRefusals,
+      models.familyLinks,
     ],
     topics: [
       ...new Set(
@@ -121,6 +127,16 @@ export async function createStudentsService(
       STUDENTS_SOURCE,
     ),
     transferRefusals: new TransferRefusalRepository(models.transferRefusals, writeLock),
+    familyLinks: new FamilyLinkRepository(models.familyLinks, models.familyLinkAttempts, writeLock, now),
+    familyLinkSettings: {
+      codeKey: familyLinkCodeKey(config.FAMILY_LINK_CODE_SECRET ?? config.INTERNAL_IDENTITY_SECRET),
+      codeTtlMs: config.FAMILY_LINK_CODE_TTL_HOURS * 3_600_000,
+      attempts: {
+        maxFailures: config.FAMILY_LINK_MAX_FAILURES,
+        windowMs: config.FAMILY_LINK_FAILURE_WINDOW_MINUTES * 60_000,
+        lockoutMs: config.FAMILY_LINK_LOCKOUT_MINUTES * 60_000,
+      },
+    },
     now,
     changed: () => relay.notify(),
   };

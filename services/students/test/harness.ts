@@ -75,7 +75,7 @@ export class StudentsHarness {
   async settle(timeoutMs = 20_000): Promise<void> {
     await eventually(
       async () => {
-        for (const name of ['students', 'classes', 'record_locks', 'correction_refusals']) {
+        for (const name of ['students', 'classes', 'record_locks', 'correction_refusals', 'family_links']) {
           if (await this.db.collection(name).findOne({ _outboxPending: true }, { projection: { _id: 1 } }))
             return false;
         }

@@ -10,6 +10,8 @@ export interface RoleAssignmentRecord {
   scope: RoleScope;
   grantedAt: Date;
   grantedBy: string | null;
+  /** PARENT and STUDENT only: the verified family link (students service) the role comes from. */
+  familyLinkId?: string;
 }
 
 /** Phân công giảng dạy: the teacher teaches this subject to this class in this school year. */
@@ -59,6 +61,7 @@ const roleAssignmentSchema = new Schema<RoleAssignmentRecord>(
     },
     grantedAt: { type: Date, required: true },
     grantedBy: { type: String, default: null },
+    familyLinkId: { type: String },
   },
   { _id: false },
 );

@@ -11,7 +11,7 @@ import { resetDemoPasswords, seedDemoData } from './demo-data';
 async function main() {
   const config = readIdentityConfig();
   const logger = createLogger({ service: 'identity-seed', level: config.LOG_LEVEL });
-  const service = await createIdentityService(config, logger);
+  const service = await createIdentityService(config, logger, { consumeFamilyLinks: false });
   try {
     const output = readSeedOutputPath();
     const hadPasswords = !!output && existsSync(output);

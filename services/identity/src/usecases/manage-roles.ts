@@ -59,7 +59,10 @@ function scopeProblems(role: Role, scope: RoleScope, account: AccountDocument) {
   return problems;
 }
 
-function normalizeScope(scope: RoleScope): RoleScope {
+/** Roles given by a verified family link, never by an administrator. */
+export const FAMILY_ROLES: readonly Role[] = ['PARENT', 'STUDENT'];
+
+export function normalizeScope(scope: RoleScope): RoleScope {
   return {
     schoolId: scope.schoolId ?? null,
     grade: scope.grade ?? null,
@@ -74,6 +77,8 @@ export async function grantRole(
   caller: Caller,
   input: GrantRoleInput,
 ): Promise<RoleAssignmentRecord> {
+  // A parent's or student's access comes only from a link the school verified (family-roles.ts).
+  if (FAMILY_ROLES.includes(input.role)) throw new AppError('FAMILY_LINK_REQUIRED');
   const account = await loadAdministeredAccount(deps, caller, input.accountId);
   const scope = normalizeScope(input.scope);
   if (caller.principal && !canGrantRole(caller.principal, input.role, scope.schoolId)) throw forbidden();

@@ -3,6 +3,8 @@ import type { Principal, TeachingGrant } from '@hocbaso/service-kit';
 import {
   canEditPersonalData,
   canLookUpByPersonalId,
+  canManageFamilyLinks,
+  familyLinkVisibility,
   canManageEnrolment,
   canReadClass,
   isLoggedPersonalRead,
@@ -171,5 +173,44 @@ describe('writes', () => {
       true,
     );
     expect(isLoggedPersonalRead(null, 'hs-1')).toBe(false);
+  });
+});
+
+describe('family links (who issues and revokes codes, who sees the links)', () => {
+  it.each([
+    ['the principal of the school', principalOfA, true, 'ALL'],
+    ['a vice principal of the school', vicePrincipalOfA, true, 'ALL'],
+    ['academic staff of the school', staffOfA, true, 'ALL'],
+    ['the school’s system admin', adminOfA, true, 'ALL'],
+    ['the homeroom teacher of the class', homeroomA1, true, 'ALL'],
+    ['a platform admin', platformAdmin, false, 'NONE'],
+    ['an inspector', inspector, false, 'NONE'],
+    ['a subject teacher of the class', teacherOfA1, false, 'NONE'],
+    [
+      'the homeroom teacher of another class',
+      principal([['HOMEROOM_TEACHER', { schoolId: A, classId: '10A2' }]]),
+      false,
+      'NONE',
+    ],
+    ['staff of another school', staffOfB, false, 'NONE'],
+    ['a parent of the student', parentOf1, false, 'OWN'],
+    ['the student', student1, false, 'OWN'],
+    [
+      'a parent of another student',
+      principal([['PARENT', { schoolId: A, studentId: 'hs-2' }]]),
+      false,
+      'NONE',
+    ],
+    ['a department analyst', analyst, false, 'NONE'],
+  ] as const)('%s', (_who, who, manages, sees) => {
+    expect(canManageFamilyLinks(who, inA1)).toBe(manages);
+    expect(familyLinkVisibility(who, inA1)).toBe(sees);
+  });
+
+  it('follows the student: after a transfer out, no homeroom teacher manages them', () => {
+    expect(canManageFamilyLinks(homeroomA1, transferredOut)).toBe(false);
+    expect(canManageFamilyLinks(staffOfA, transferredOut)).toBe(true);
+    expect(canManageFamilyLinks(null, inA1)).toBe(false);
+    expect(familyLinkVisibility(null, inA1)).toBe('NONE');
   });
 });

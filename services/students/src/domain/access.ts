@@ -149,3 +149,31 @@ export function canEditPersonalData(principal: Principal | null, student: Studen
 export function isLoggedPersonalRead(principal: Principal | null, studentId: string): boolean {
   return !!principal && !isFamilyOf(principal, studentId);
 }
+
+/**
+ * Issuing and revoking a student's family link codes (mã liên kết): the board and administration
+ * of the school that manages the record, and the homeroom teacher of the student's current class,
+ * who knows the family. Not inspectors nor platform staff: linking is the school's act.
+ */
+export function canManageFamilyLinks(principal: Principal | null, student: StudentPlacement): boolean {
+  return (
+    !!principal &&
+    (principal.roles.some(
+      (grant) => SCHOOL_READER_ROLES.includes(grant.role) && grant.scope.schoolId === student.schoolId,
+    ) ||
+      isHomeroomTeacherOf(principal, student.schoolId, student.classId))
+  );
+}
+
+/**
+ * Which of a student's family links the principal sees: ALL for those who manage them, OWN for
+ * the parent or student (their own link only), NONE for anyone else.
+ */
+export function familyLinkVisibility(
+  principal: Principal | null,
+  student: StudentPlacement,
+): 'ALL' | 'OWN' | 'NONE' {
+  if (!principal) return 'NONE';
+  if (canManageFamilyLinks(principal, student)) return 'ALL';
+  return isFamilyOf(principal, student.id) ? 'OWN' : 'NONE';
+}

@@ -4,6 +4,12 @@ import {
   enrolStudentInNewSchoolYear,
   type EnrolStudentInNewSchoolYearInput,
 } from '../usecases/enrol-new-school-year';
+import {
+  issueFamilyLinkCode,
+  redeemFamilyLinkCode,
+  revokeFamilyLink,
+  type IssueFamilyLinkCodeInput,
+} from '../usecases/family-links';
 import { createClass, setClassHomeroomTeacher, type CreateClassInput } from '../usecases/manage-classes';
 import { setStudentStatus, type SetStudentStatusInput } from '../usecases/set-student-status';
 import {
@@ -52,4 +58,16 @@ export const Mutation = {
   updateStudentPersonalData: mutation((c, input: UpdateStudentPersonalDataInput) =>
     updateStudentPersonalData(c.deps, callerOf(c), input),
   ),
+  issueFamilyLinkCode: (_: unknown, args: IssueFamilyLinkCodeInput, context: StudentsContext) => {
+    requirePrincipal(context);
+    return issueFamilyLinkCode(context.deps, callerOf(context), args);
+  },
+  redeemFamilyLinkCode: (_: unknown, args: { code: string }, context: StudentsContext) => {
+    requirePrincipal(context);
+    return redeemFamilyLinkCode(context.deps, callerOf(context), args.code);
+  },
+  revokeFamilyLink: (_: unknown, args: { linkId: string }, context: StudentsContext) => {
+    requirePrincipal(context);
+    return revokeFamilyLink(context.deps, callerOf(context), args.linkId);
+  },
 };

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { isLoggedPersonalRead, studentAccess } from '../domain/access';
 import type { EnrolmentRecord, StudentDocument } from '../model/student.model';
 import { placementOf } from '../usecases/enrolment';
+import { familyLinksOf } from '../usecases/family-links';
 import type { StudentsContext } from './context';
 
 /** A student the caller may see at all, or null (it then looks absent). */
@@ -46,6 +47,13 @@ export const Student = {
   policyCategory: personal((s) => s.policyCategory),
   address: personal((s) => s.address),
   guardians: personal((s) => s.guardians),
+  // Names the guardians linked: a staff member's read is logged like the other personal fields.
+  familyLinks: async (student: StudentDocument, _args: unknown, context: StudentsContext) => {
+    const links = await familyLinksOf(context.deps, context.principal, student);
+    if (links.length && isLoggedPersonalRead(context.principal, student._id))
+      context.personalReads.note(student._id, 'familyLinks');
+    return links;
+  },
 };
 
 export const Enrolment = {

@@ -8,9 +8,11 @@ import {
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { ClassRepository } from '../model/class.repository';
+import type { FamilyLinkRepository } from '../model/family-link.repository';
 import type { PersonalDataReadRepository } from '../model/personal-data-read.repository';
 import type { StudentRepository } from '../model/student.repository';
 import type { TransferRefusalRepository } from '../model/transfer-refusal.repository';
+import type { FamilyLinkSettings } from './family-links';
 
 /** What the use cases need, passed in so that they can be tested without infrastructure. */
 export interface StudentsDeps {
@@ -24,6 +26,9 @@ export interface StudentsDeps {
   corrections: RecordCorrections;
   /** The archive's transfers this service refused, with their answers (see apply-transfer.ts). */
   transferRefusals: TransferRefusalRepository;
+  /** Family link codes and the links they made (verified parent and student access). */
+  familyLinks: FamilyLinkRepository;
+  familyLinkSettings: FamilyLinkSettings;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;

@@ -7,6 +7,7 @@ import { vietnamToday, type IsoDate } from '../domain/calendar';
 import type { Gender } from '../domain/personal-id';
 import type { PersonalData, PersonalDataChangeRecord, StudentDocument } from '../model/student.model';
 import { actorOf, recordedBy, studentsEvent, type Caller, type StudentsDeps } from './deps';
+import { revokeLinksOfRemovedGuardians } from './family-links';
 import { assertSameHistory, assertSamePlacement, placementOf } from './enrolment';
 import { schoolYearsOf, writeUnlessLocked } from './record-locks';
 import {
@@ -172,5 +173,8 @@ export async function updateStudentPersonalData(
   const result = await writeUnlessLocked(deps, schoolYearsOf(seen), write, modify);
   if (!result) throw new AppError('NOT_FOUND');
   if (result.changed) deps.changed();
+  // A guardian taken off the record loses the parent access their link gave.
+  if (result.changed && !isDeepStrictEqual(result.before.guardians, result.after.guardians))
+    await revokeLinksOfRemovedGuardians(deps, caller, result.after);
   return result.after;
 }
