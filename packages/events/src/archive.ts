@@ -70,6 +70,95 @@ export const recordBookExported = defineEvent({
   }),
 });
 
+const SHARE_TOPIC = 'hocbaso.archive.share';
+
+/** Who in the student's family acts: the student, or a parent (or guardian), by a verified link. */
+const shareRelationSchema = z.enum(['PARENT', 'STUDENT']);
+
+/**
+ * Sharing the record book with a third party (a university, another authority) needs the recorded
+ * consent of the student and of a parent (Luật Bảo vệ dữ liệu cá nhân 2025, Nghị định 13/2023).
+ * These events carry ids, the recipient and the purpose: never the record book or a name, never
+ * the access code. Key: the student id (one student's shares stay in order).
+ */
+export const recordShareRequested = defineEvent({
+  type: 'vn.hocbaso.archive.record-share.requested',
+  topic: SHARE_TOPIC,
+  version: 1,
+  schema: z.object({
+    shareId: z.string(),
+    studentId: z.string(),
+    /** Who receives the copy, e.g. "Trường Đại học Bách khoa Hà Nội". */
+    recipient: z.string(),
+    purpose: z.string(),
+    validUntil: z.iso.datetime({ offset: true }),
+    /** The requester's relation; their consent is recorded with the request. */
+    relation: shareRelationSchema,
+    actor: actorSchema,
+  }),
+});
+
+/** A member of the family consented to a share (the requester's consent comes with the request). */
+export const recordShareConsentGiven = defineEvent({
+  type: 'vn.hocbaso.archive.record-share.consent-given',
+  topic: SHARE_TOPIC,
+  version: 1,
+  schema: z.object({
+    shareId: z.string(),
+    studentId: z.string(),
+    relation: shareRelationSchema,
+    accountId: z.string(),
+    actor: actorSchema,
+  }),
+});
+
+/** The student and a parent have both consented: the recipient may now read with the access code. */
+export const recordShareActivated = defineEvent({
+  type: 'vn.hocbaso.archive.record-share.activated',
+  topic: SHARE_TOPIC,
+  version: 1,
+  schema: z.object({
+    shareId: z.string(),
+    studentId: z.string(),
+    recipient: z.string(),
+    purpose: z.string(),
+    validUntil: z.iso.datetime({ offset: true }),
+    consents: z.array(z.object({ relation: shareRelationSchema, accountId: z.string() })).min(2),
+    actor: actorSchema,
+  }),
+});
+
+/** The student or a parent withdrew consent: the share stops at once. */
+export const recordShareWithdrawn = defineEvent({
+  type: 'vn.hocbaso.archive.record-share.withdrawn',
+  topic: SHARE_TOPIC,
+  version: 1,
+  schema: z.object({
+    shareId: z.string(),
+    studentId: z.string(),
+    relation: shareRelationSchema,
+    actor: actorSchema,
+  }),
+});
+
+/**
+ * The recipient read the shared record book with its access code (every access is logged): the
+ * export it received (its own entry in the export log) and to whom the share was given.
+ */
+export const recordShareAccessed = defineEvent({
+  type: 'vn.hocbaso.archive.record-share.accessed',
+  topic: SHARE_TOPIC,
+  version: 1,
+  schema: z.object({
+    shareId: z.string(),
+    studentId: z.string(),
+    recipient: z.string(),
+    purpose: z.string(),
+    exportId: z.string(),
+    actor: actorSchema,
+  }),
+});
+
 const TRANSFER_TOPIC = 'hocbaso.archive.transfer';
 
 /**
@@ -198,6 +287,11 @@ export const restoreCompleted = defineEvent({
 export const ARCHIVE_EVENTS = [
   recordSyncStateChanged,
   recordBookExported,
+  recordShareRequested,
+  recordShareConsentGiven,
+  recordShareActivated,
+  recordShareWithdrawn,
+  recordShareAccessed,
   transferPackageIssued,
   transferImported,
   transferRefused,

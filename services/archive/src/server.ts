@@ -18,6 +18,8 @@ import { recordExportModel } from './model/export.model';
 import { ExportRepository } from './model/export.repository';
 import { FactsRepository } from './model/facts.repository';
 import { readModels } from './model/read-model.model';
+import { recordShareModel } from './model/record-share.model';
+import { RecordShareRepository } from './model/record-share.repository';
 import { syncModels } from './model/sync.model';
 import { SyncRepository } from './model/sync.repository';
 import { transferModels } from './model/transfer.model';
@@ -54,8 +56,14 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
   const facts = new FactsRepository(readModels(connection), runtime.writeLock);
   const transfers = new TransferRepository(transferModels(connection), runtime.writeLock);
   const exportLog = new ExportRepository(recordExportModel(connection), runtime.writeLock);
+  const shares = new RecordShareRepository(recordShareModel(connection), runtime.writeLock);
   const relay = await runtime.start({
-    outboxModels: [...sync.outboxModels(), ...transfers.outboxModels(), ...exportLog.outboxModels()],
+    outboxModels: [
+      ...sync.outboxModels(),
+      ...transfers.outboxModels(),
+      ...exportLog.outboxModels(),
+      ...shares.outboxModels(),
+    ],
     topics: [...new Set(ARCHIVE_EVENTS.map((e) => e.topic))],
   });
 
@@ -64,6 +72,7 @@ export async function createArchiveService(config: ArchiveConfig, logger: Logger
     sync,
     transfers,
     exports: exportLog,
+    shares,
     exportVerifyUrl: config.EXPORT_VERIFY_URL ?? null,
     signer: new LocalKeystoreSigner(config.SIGNING_KEYSTORE_DIR),
     transferWaitMs: config.TRANSFER_WAIT_MS,

@@ -12,6 +12,8 @@ export interface RecordExportDocument extends OutboxFields {
   schoolYears: string[];
   requestedBy: string;
   requesterRole: string;
+  /** The share a recipient read the copy through (null: the requester's own export). */
+  share: { shareId: string; recipient: string; purpose: string } | null;
   verificationCode: string;
   /** SHA-256 of the file as handed out. */
   contentHash: string;
@@ -26,6 +28,7 @@ const recordExportSchema = new Schema<RecordExportDocument>(
     schoolYears: { type: [String], default: [] },
     requestedBy: { type: String, required: true },
     requesterRole: { type: String, required: true },
+    share: { type: Schema.Types.Mixed, default: null },
     verificationCode: { type: String, required: true },
     contentHash: { type: String, required: true },
     issuedAt: { type: Date, required: true },

@@ -5,6 +5,14 @@ import type { RecordSyncDocument } from '../model/sync.model';
 import type { ArchiveDeps } from '../usecases/deps';
 import { exportRecordBook, lookUpExport, type ExportFormat } from '../usecases/exports';
 import { readRecordBook, type SignedYearView } from '../usecases/record-book';
+import {
+  consentToRecordShare,
+  openSharedRecordBook,
+  readRecordShares,
+  requestRecordShare,
+  withdrawRecordShare,
+  type RecordShareView,
+} from '../usecases/record-shares';
 import { readRecordSync, readSyncReport } from '../usecases/reports';
 import {
   importTransfer,
@@ -51,6 +59,27 @@ function signedYearView({ document, schoolName, verification }: SignedYearView) 
   };
 }
 
+function recordShareView(share: RecordShareView) {
+  return {
+    id: share._id,
+    studentId: share.studentId,
+    recipient: share.recipient,
+    purpose: share.purpose,
+    state: share.effectiveState,
+    validUntil: share.validUntil,
+    consents: share.consents,
+    createdAt: share.createdAt,
+    accessCode: share.accessCode,
+  };
+}
+
+interface RecordShareInput {
+  studentId: string;
+  recipient: string;
+  purpose: string;
+  validUntil: Date;
+}
+
 export const resolvers = {
   DateTime,
   Mutation: {
@@ -65,6 +94,12 @@ export const resolvers = {
     },
     importTransferPackage: (_: unknown, args: { input: ImportTransferInput }, context: ArchiveContext) =>
       importTransfer(context.deps, callerOf(context), args.input),
+    requestRecordShare: async (_: unknown, args: { input: RecordShareInput }, context: ArchiveContext) =>
+      recordShareView(await requestRecordShare(context.deps, callerOf(context), args.input)),
+    consentToRecordShare: async (_: unknown, args: { shareId: string }, context: ArchiveContext) =>
+      recordShareView(await consentToRecordShare(context.deps, callerOf(context), args.shareId)),
+    withdrawRecordShare: async (_: unknown, args: { shareId: string }, context: ArchiveContext) =>
+      recordShareView(await withdrawRecordShare(context.deps, callerOf(context), args.shareId)),
   },
   Query: {
     recordBook: async (_: unknown, args: { studentId: string }, context: ArchiveContext) => {
@@ -79,6 +114,22 @@ export const resolvers = {
       readTransferImport(context.deps, callerOf(context), args.transferId),
     syncReport: (_: unknown, args: { schoolId: string; schoolYear: string }, context: ArchiveContext) =>
       readSyncReport(context.deps, callerOf(context), args),
+    recordShares: async (_: unknown, args: { studentId: string }, context: ArchiveContext) =>
+      (await readRecordShares(context.deps, callerOf(context), args.studentId)).map(recordShareView),
+    sharedRecordBook: async (_: unknown, args: { accessCode: string }, context: ArchiveContext) => {
+      const { share, export: copy } = await openSharedRecordBook(
+        context.deps,
+        callerOf(context),
+        args.accessCode,
+      );
+      return {
+        studentId: share.studentId,
+        recipient: share.recipient,
+        purpose: share.purpose,
+        validUntil: share.validUntil,
+        credential: copy.content,
+      };
+    },
   },
   ClassSyncReport: {
     late: (report: ClassSyncReport) => report.students.filter((s: StudentSyncLine) => s.standing === 'LATE'),

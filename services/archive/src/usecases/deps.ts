@@ -4,6 +4,7 @@ import type { Signer } from '@hocbaso/signing';
 import type { Backoff, YearDeadlines } from '../domain/sync';
 import type { ExportRepository } from '../model/export.repository';
 import type { FactsRepository } from '../model/facts.repository';
+import type { RecordShareRepository } from '../model/record-share.repository';
 import type { SyncRepository } from '../model/sync.repository';
 import type { TransferRepository } from '../model/transfer.repository';
 import type { MinistryGateway } from '../sync/ministry-client';
@@ -16,6 +17,8 @@ export interface ArchiveDeps {
   sync: SyncRepository;
   transfers: TransferRepository;
   exports: ExportRepository;
+  /** Shares of record books with third parties, by the family's consent. */
+  shares: RecordShareRepository;
   /** Printed on exported copies: where a reader checks a verification code (null: not printed). */
   exportVerifyUrl: string | null;
   /** The remote-signing boundary: seals transfer packages and credentials with the school's seal. */

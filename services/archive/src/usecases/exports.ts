@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError, notFound } from '@hocbaso/errors';
+import { AppError, forbidden, notFound } from '@hocbaso/errors';
 import { recordBookExported } from '@hocbaso/events';
 import {
   issueRecordBookCredential,
@@ -10,9 +10,10 @@ import {
 } from '@hocbaso/record-book';
 import type { Principal } from '@hocbaso/service-kit';
 import { sealKeyRef } from '@hocbaso/signing';
+import { familyRelationOf } from '../domain/record-shares';
 import type { RecordExportDocument } from '../model/export.model';
 import { actorOf, archiveEvent, type ArchiveDeps, type Caller } from './deps';
-import { readRecordBook } from './record-book';
+import { readRecordBook, readWholeRecordBook, type SignedYearView } from './record-book';
 
 export type ExportFormat = RecordExportDocument['format'];
 
@@ -42,11 +43,22 @@ export function verificationCodeOf(bytes: Uint8Array): string {
 const roleOf = (principal: Principal, schoolId: string) =>
   principal.roles.find((g) => g.scope.schoolId === schoolId)?.role ?? principal.roles[0]?.role ?? 'UNKNOWN';
 
+/** Who a copy is for, as the watermark, the credential and the export log name them. */
+export interface ExportRequester {
+  /** The account, or `record-share:<id>` for a recipient reading through a share. */
+  accountId: string;
+  name: string;
+  role: string;
+  /** The share the copy was read through: its recipient and purpose are logged with the copy. */
+  share: { shareId: string; recipient: string; purpose: string } | null;
+}
+
 /**
  * Bản sao học bạ: the signed record book as a PDF laid out like the national template, as XML with
  * every signature, or as a verifiable credential sealed by the school that manages the student.
  * Only the years the requester may read, only if every one verifies; every export is logged (who,
- * when, what, the file's hash), published, and watermarked with its requester.
+ * when, what, the file's hash), published, and watermarked with its requester. The student and a
+ * parent (verified family link) get their own copy of the whole book.
  */
 export async function exportRecordBook(
   deps: ArchiveDeps,
@@ -55,16 +67,75 @@ export async function exportRecordBook(
 ): Promise<RecordBookExport> {
   const principal = caller.principal;
   if (!principal) throw new AppError('UNAUTHENTICATED');
-  const years = await readRecordBook(deps, caller, input.studentId);
+  const relation = familyRelationOf(principal, input.studentId);
+  // A family account copies its own student's book, never another's.
+  if (!relation && principal.roles.every((g) => g.role === 'PARENT' || g.role === 'STUDENT'))
+    throw forbidden('Cha mẹ và học sinh chỉ được lấy bản sao học bạ của chính học sinh đó.');
+  const years = relation
+    ? await readWholeRecordBook(deps, input.studentId)
+    : await readRecordBook(deps, caller, input.studentId);
   if (!years) throw notFound('Không có học bạ đã phê duyệt nào của học sinh mà bạn được xem.');
+  const student = await deps.facts.student(input.studentId);
+  const managingSchoolId = student?.schoolId ?? years.at(-1)!.document.schoolId;
+  return issueExport(deps, caller, {
+    studentId: input.studentId,
+    format: input.format,
+    years,
+    managingSchoolId,
+    requester: {
+      accountId: principal.accountId,
+      name: principal.username,
+      role: relation ?? roleOf(principal, managingSchoolId),
+      share: null,
+    },
+  });
+}
+
+/**
+ * The copy a share's recipient reads: the whole book as a verifiable credential, logged and
+ * published like every export, its requester the share (recipient and purpose), so that every
+ * copy that left through a share is attributable to the consents behind it.
+ */
+export async function exportForShare(
+  deps: ArchiveDeps,
+  caller: Caller,
+  share: { shareId: string; studentId: string; recipient: string; purpose: string },
+): Promise<RecordBookExport> {
+  const years = await readWholeRecordBook(deps, share.studentId);
+  if (!years) throw new AppError('SHARE_INVALID');
+  const student = await deps.facts.student(share.studentId);
+  return issueExport(deps, caller, {
+    studentId: share.studentId,
+    format: 'CREDENTIAL',
+    years,
+    managingSchoolId: student?.schoolId ?? years.at(-1)!.document.schoolId,
+    requester: {
+      accountId: `record-share:${share.shareId}`,
+      name: share.recipient,
+      role: 'RECORD_SHARE',
+      share: { shareId: share.shareId, recipient: share.recipient, purpose: share.purpose },
+    },
+  });
+}
+
+async function issueExport(
+  deps: ArchiveDeps,
+  caller: Caller,
+  input: {
+    studentId: string;
+    format: ExportFormat;
+    years: SignedYearView[];
+    managingSchoolId: string;
+    requester: ExportRequester;
+  },
+): Promise<RecordBookExport> {
+  const { years, requester, managingSchoolId } = input;
   const broken = years.filter((y) => !y.verification.valid);
   if (broken.length > 0) {
     throw new AppError('SIGNATURE_INVALID', {
       message: `Không cấp bản sao: chữ ký học bạ năm học ${broken.map((y) => y.document.schoolYear).join(', ')} không hợp lệ.`,
     });
   }
-  const student = await deps.facts.student(input.studentId);
-  const managingSchoolId = student?.schoolId ?? years.at(-1)!.document.schoolId;
   const book = recordBookOf(
     input.studentId,
     years.map((y) => y.signed),
@@ -73,11 +144,7 @@ export async function exportRecordBook(
   const meta: ExportMeta = {
     exportId: deps.newId(),
     issuedAt: issuedAt.toISOString(),
-    requester: {
-      accountId: principal.accountId,
-      name: principal.username,
-      role: roleOf(principal, managingSchoolId),
-    },
+    requester: { accountId: requester.accountId, name: requester.name, role: requester.role },
     verificationCode: verificationCodeOf(randomBytes(12)),
   };
   const file = await render(deps, input.format, book, meta, managingSchoolId, issuedAt);
@@ -88,8 +155,9 @@ export async function exportRecordBook(
     studentId: input.studentId,
     format: input.format,
     schoolYears,
-    requestedBy: principal.accountId,
-    requesterRole: meta.requester.role,
+    requestedBy: requester.accountId,
+    requesterRole: requester.role,
+    share: requester.share,
     verificationCode: meta.verificationCode,
     contentHash,
     issuedAt,
@@ -99,7 +167,7 @@ export async function exportRecordBook(
         studentId: input.studentId,
         format: input.format,
         schoolYears,
-        requestedBy: { accountId: principal.accountId, role: meta.requester.role },
+        requestedBy: { accountId: requester.accountId, role: requester.role },
         verificationCode: meta.verificationCode,
         contentHash,
         actor: actorOf(caller),

@@ -1,6 +1,5 @@
 import { verifySignedYear, type SignedYear, type YearVerification } from '@hocbaso/record-book';
 import { hasSchoolRole } from '@hocbaso/service-kit';
-import { isInspector } from '../domain/access';
 import type { SignedYearDocument } from '../model/sync.model';
 import type { ArchiveDeps, Caller } from './deps';
 import { signedYearOf } from './sync';
@@ -11,7 +10,7 @@ const BOOK_READERS = ['PRINCIPAL', 'VICE_PRINCIPAL', 'ACADEMIC_STAFF', 'SYSTEM_A
 
 /**
  * The years of a student's signed record book this caller may read: all of them for the school
- * that manages the student now and for inspectors; for a school the student left, the years it
+ * that manages the student now and for inspectors reaching it; for a school the student left, the years it
  * approved (its read-only history, R6). Nothing for anyone else.
  */
 export function visibleYears(
@@ -19,10 +18,10 @@ export function visibleYears(
   managingSchoolId: string | null,
   years: readonly SignedYearDocument[],
 ): SignedYearDocument[] {
-  if (isInspector(caller.principal)) return [...years];
-  if (managingSchoolId && hasSchoolRole(caller.principal, managingSchoolId, ...BOOK_READERS))
-    return [...years];
-  return years.filter((y) => hasSchoolRole(caller.principal, y.schoolId, ...BOOK_READERS));
+  // Inspectors read as the school's board does, within the schools their role reaches.
+  const readers = [...BOOK_READERS, 'INSPECTOR'] as const;
+  if (managingSchoolId && hasSchoolRole(caller.principal, managingSchoolId, ...readers)) return [...years];
+  return years.filter((y) => hasSchoolRole(caller.principal, y.schoolId, ...readers));
 }
 
 export interface SignedYearView {
@@ -34,16 +33,34 @@ export interface SignedYearView {
 }
 
 /** The current version of each year the caller may read, each verified now against the registered CAs. */
-export async function readRecordBook(
+export function readRecordBook(
   deps: ArchiveDeps,
   caller: Caller,
   studentId: string,
+): Promise<SignedYearView[] | null> {
+  return readYears(deps, studentId, (managingSchoolId, years) =>
+    visibleYears(caller, managingSchoolId, years),
+  );
+}
+
+/**
+ * Every current year of the student's record book, whichever school approved it: for the student's
+ * own family (their copy) and for a share they both consented to. Verified like any other read.
+ */
+export function readWholeRecordBook(deps: ArchiveDeps, studentId: string): Promise<SignedYearView[] | null> {
+  return readYears(deps, studentId, (_, years) => [...years]);
+}
+
+async function readYears(
+  deps: ArchiveDeps,
+  studentId: string,
+  select: (managingSchoolId: string | null, years: readonly SignedYearDocument[]) => SignedYearDocument[],
 ): Promise<SignedYearView[] | null> {
   const [student, all] = await Promise.all([
     deps.facts.student(studentId),
     deps.sync.signedYearsOf(studentId),
   ]);
-  const years = visibleYears(caller, student?.schoolId ?? null, currentYears(all));
+  const years = select(student?.schoolId ?? null, currentYears(all));
   if (years.length === 0) return null;
   const trust = await platformTrust(deps);
   const now = deps.now();
