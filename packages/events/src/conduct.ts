@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { actorSchema, defineEvent } from './envelope';
-import { schoolYearSchema } from './students';
+import { personalDataReadSchema, schoolYearSchema } from './students';
 
 export const CONDUCT_SOURCE = 'hocbaso/conduct';
 const CONDUCT_TOPIC = 'hocbaso.conduct.record';
+const CONDUCT_ACCESS_TOPIC = 'hocbaso.conduct.access';
 
 export const levelSchema = z.enum(['TOT', 'KHA', 'DAT', 'CHUA_DAT']);
 export const yearOutcomeSchema = z.enum([
@@ -92,6 +93,14 @@ export const outcomeConfirmed = defineEvent({
   }),
 });
 
+/** A staff member read the reasons of a student's absences or discipline (personal, R11). */
+export const conductPersonalDataRead = defineEvent({
+  type: 'vn.hocbaso.conduct.personal-data.read',
+  topic: CONDUCT_ACCESS_TOPIC,
+  version: 1,
+  schema: personalDataReadSchema,
+});
+
 export const CONDUCT_EVENTS = [
   conductAssessed,
   absenceRecorded,
@@ -99,4 +108,5 @@ export const CONDUCT_EVENTS = [
   disciplineRecorded,
   outcomeComputed,
   outcomeConfirmed,
+  conductPersonalDataRead,
 ] as const;

@@ -130,16 +130,19 @@ export const studentStatusChanged = defineEvent({
  * audit trail). One event per request and reader, naming the students and the fields read, never
  * the values. Key: the reader's account id.
  */
+/** A staff read of students' personal data (R11): who, which students, which fields; never the values. */
+export const personalDataReadSchema = z.object({
+  readerAccountId: z.string(),
+  studentIds: z.array(z.string()).min(1),
+  fields: z.array(z.string()).min(1),
+  actor: actorSchema,
+});
+
 export const studentPersonalDataRead = defineEvent({
   type: 'vn.hocbaso.students.personal-data.read',
   topic: ACCESS_TOPIC,
   version: 1,
-  schema: z.object({
-    readerAccountId: z.string(),
-    studentIds: z.array(z.string()).min(1),
-    fields: z.array(z.string()).min(1),
-    actor: actorSchema,
-  }),
+  schema: personalDataReadSchema,
 });
 
 /** Who a verified family link makes an account: a parent (cha mẹ, người giám hộ) or the student. */

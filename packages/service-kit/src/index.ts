@@ -17,3 +17,4 @@ export * from './scope-gate';
 export * from './record-locks';
 export * from './record-corrections';
 export * from './scalars';
+export * from './personal-data-reads';

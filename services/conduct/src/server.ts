@@ -5,11 +5,16 @@ import {
   CONDUCT_SOURCE,
   conductCorrectionApplied,
   conductLockConfirmed,
+  conductPersonalDataRead,
 } from '@hocbaso/events';
 import {
   correctionRefusalModel,
   createServiceRuntime,
   createSubgraphServer,
+  personalDataReadModel,
+  PersonalDataReadRepository,
+  PersonalReadCollector,
+  personalReadLogPlugin,
   RecordCorrections,
   recordLockModel,
   RecordLockRegistry,
@@ -59,8 +64,9 @@ export async function createConductService(config: ConductConfig, logger: Logger
   );
   const lockModel = recordLockModel(runtime.connection);
   const refusalModel = correctionRefusalModel(runtime.connection);
+  const personalReadModel = personalDataReadModel(runtime.connection);
   const relay = await runtime.start({
-    outboxModels: [records, lockModel, refusalModel],
+    outboxModels: [records, lockModel, refusalModel, personalReadModel],
     topics: [
       ...new Set([...CONDUCT_EVENTS, conductLockConfirmed, conductCorrectionApplied].map((e) => e.topic)),
     ],
@@ -72,6 +78,7 @@ export async function createConductService(config: ConductConfig, logger: Logger
     repository,
     locks,
     corrections: new RecordCorrections(refusalModel, runtime.writeLock, locks, 'conduct', CONDUCT_SOURCE),
+    personalDataReads: new PersonalDataReadRepository(personalReadModel),
     now: () => new Date(),
     bothFailing: config.BOTH_FAILING_OUTCOME,
     changed: () => relay.notify(),
@@ -98,7 +105,20 @@ export async function createConductService(config: ConductConfig, logger: Logger
     resolvers,
     logger,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
-    createContext: (base) => ({ ...base, deps, loaders: createLoaders(deps) }),
+    createContext: (base) => ({
+      ...base,
+      deps,
+      loaders: createLoaders(deps),
+      personalReads: new PersonalReadCollector(),
+    }),
+    plugins: [
+      personalReadLogPlugin<ConductContext>((context) => ({
+        repository: context.deps.personalDataReads,
+        event: conductPersonalDataRead,
+        source: CONDUCT_SOURCE,
+        now: context.deps.now,
+      })),
+    ],
     readiness: { mongodb: runtime.isReady },
     onShutdown: () => runtime.close(),
   });

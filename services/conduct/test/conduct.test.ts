@@ -203,6 +203,67 @@ describe("conduct: the homeroom teacher's records and the year outcome", () => {
     expect(ten).toBeLessThanOrEqual(4);
   });
 
+  it("logs a staff member's read of absence and discipline reasons (who, which student, which fields), not the family's", async () => {
+    const { classId, homeroomTeacherId, studentIds } = await harness.createClass(1);
+    const studentId = studentIds[0]!;
+    const teacher = harness.homeroomTeacher(homeroomTeacherId, classId);
+    const recorded = await harness.query(
+      teacher,
+      `mutation($i: RecordAbsenceInput!) { recordAbsence(input: $i) { absences { total } } }`,
+      {
+        i: {
+          studentId,
+          schoolYear: SCHOOL_YEAR,
+          date: '2025-11-03',
+          session: 'MORNING',
+          excused: true,
+          reason: 'Khám bệnh',
+        },
+      },
+    );
+    expect(recorded.errors).toBeUndefined();
+    const entries = () =>
+      harness.db.collection('personal_data_reads').find({ studentIds: studentId }).toArray();
+    // Writing without selecting the reason reads nothing personal.
+    expect(await entries()).toHaveLength(0);
+
+    const READ = `query($r: [_Any!]!, $y: String!) {
+      _entities(representations: $r) { ... on Student { conduct(schoolYear: $y) { absences { sessions { date reason } } } } }
+    }`;
+    const read = await harness.query<{
+      _entities: Array<{ conduct: { absences: { sessions: Array<{ reason: string }> } } }>;
+    }>(teacher, READ, { r: [{ __typename: 'Student', id: studentId }], y: SCHOOL_YEAR });
+    expect(read.data!._entities[0]!.conduct.absences.sessions).toEqual([
+      { date: '2025-11-03', reason: 'Khám bệnh' },
+    ]);
+    const logged = await entries();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      readerAccountId: homeroomTeacherId,
+      studentIds: [studentId],
+      fields: ['absences.reason'],
+    });
+    expect(JSON.stringify(logged[0])).not.toContain('Khám bệnh');
+
+    // The student's parent reads their own child's record: not a staff read.
+    const parent = harness.parentOf(studentId);
+    const byParent = await harness.query(parent, READ, {
+      r: [{ __typename: 'Student', id: studentId }],
+      y: SCHOOL_YEAR,
+    });
+    expect(byParent.errors).toBeUndefined();
+    expect(await entries()).toHaveLength(1);
+
+    const published = await eventually(async () => {
+      const events = await harness.db
+        .collection('personal_data_reads')
+        .find({ _id: logged[0]!._id, _outboxPending: false })
+        .toArray();
+      return events.length === 1 ? events : null;
+    }, 30_000);
+    expect(published).toHaveLength(1);
+  });
+
   it('resolves every @key type through _entities', async () => {
     const { readFileSync } = await import('node:fs');
     const sdl = readFileSync(require.resolve('../src/schema.graphql'), 'utf8');

@@ -6,6 +6,7 @@ import {
   STUDENTS_SOURCE,
   studentsCorrectionApplied,
   studentsLockConfirmed,
+  studentPersonalDataRead,
   studentTransferApplied,
   transferImported,
 } from '@hocbaso/events';
@@ -13,6 +14,10 @@ import {
   correctionRefusalModel,
   createServiceRuntime,
   createSubgraphServer,
+  personalDataReadModel,
+  PersonalDataReadRepository,
+  PersonalReadCollector,
+  personalReadLogPlugin,
   RecordCorrections,
   recordLockModel,
   RecordLockRegistry,
@@ -32,15 +37,12 @@ import { classModel } from './model/class.model';
 import { familyLinkAttemptModel, familyLinkModel } from './model/family-link.model';
 import { FamilyLinkRepository } from './model/family-link.repository';
 import { ClassRepository } from './model/class.repository';
-import { personalDataReadModel } from './model/personal-data-read.model';
-import { PersonalDataReadRepository } from './model/personal-data-read.repository';
 import { studentModel } from './model/student.model';
 import { StudentRepository } from './model/student.repository';
 import { transferRefusalModel } from './model/transfer-refusal.model';
 import { TransferRefusalRepository } from './model/transfer-refusal.repository';
 import { createLoaders, type StudentsContext } from './resolvers/context';
 import { resolvers } from './resolvers';
-import { PersonalReadCollector, personalReadLogPlugin } from './resolvers/personal-reads';
 import type { StudentsDeps } from './usecases/deps';
 
 export const STUDENTS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
@@ -165,7 +167,14 @@ export async function createStudentsService(
       loaders: createLoaders(deps),
       personalReads: new PersonalReadCollector(),
     }),
-    plugins: [personalReadLogPlugin],
+    plugins: [
+      personalReadLogPlugin<StudentsContext>((context) => ({
+        repository: context.deps.personalDataReads,
+        event: studentPersonalDataRead,
+        source: STUDENTS_SOURCE,
+        now: context.deps.now,
+      })),
+    ],
     readiness: { mongodb: runtime.isReady },
     // Everything committed before the signal is published before the process exits.
     onShutdown: () => runtime.close(),

@@ -49,3 +49,10 @@ export function canReadConduct(
 export function isPrincipalOf(principal: Principal | null, schoolId: string): boolean {
   return !!principal?.roles.some((g) => g.role === 'PRINCIPAL' && g.scope.schoolId === schoolId);
 }
+
+/** The student themself or a parent of that student: their own record, not a staff read to log. */
+export function readsAsFamily(principal: Principal | null, studentId: string): boolean {
+  return !!principal?.roles.some(
+    (g) => (g.role === 'PARENT' || g.role === 'STUDENT') && g.scope.studentId === studentId,
+  );
+}

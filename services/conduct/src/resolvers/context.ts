@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestContext } from '@hocbaso/service-kit';
+import type { PersonalReadCollector, RequestContext } from '@hocbaso/service-kit';
 import type { ConductRecordDocument } from '../model/conduct-record.model';
 import type { KnownClassDocument, MembershipDocument } from '../model/read-model.model';
 import type { Caller, ConductDeps } from '../usecases/deps';
@@ -7,6 +7,8 @@ import type { Caller, ConductDeps } from '../usecases/deps';
 export interface ConductContext extends RequestContext {
   deps: ConductDeps;
   loaders: ReturnType<typeof createLoaders>;
+  /** Reasons of absences and discipline a staff member read in this request (R11). */
+  personalReads: PersonalReadCollector;
 }
 
 /** Per-request loaders: a class of any size costs one query per collection. */

@@ -1,5 +1,5 @@
 import { AppError } from '@hocbaso/errors';
-import { canReadConduct } from '../domain/access';
+import { canReadConduct, readsAsFamily } from '../domain/access';
 import type { ConductRecordDocument } from '../model/conduct-record.model';
 import type { MembershipDocument } from '../model/read-model.model';
 import {
@@ -36,6 +36,19 @@ async function conductYear(
     : null;
   if (!canReadConduct(context.principal, membership, classPlace)) return null;
   return { membership, record: records.find((r) => r.schoolYear === schoolYear) ?? null };
+}
+
+/**
+ * The reason of an absence or a discipline measure is personal (it may be medical or family
+ * matters): a staff member's read of one is noted for the request's access log (R11).
+ */
+function personalReason(field: string) {
+  return (item: { studentId: string; reason?: string | null }, _args: unknown, context: ConductContext) => {
+    const reason = item.reason ?? null;
+    if (reason !== null && !readsAsFamily(context.principal, item.studentId))
+      context.personalReads.note(item.studentId, field);
+    return reason;
+  };
 }
 
 function requireSignedIn(context: ConductContext) {
@@ -86,6 +99,8 @@ export const resolvers = {
       return views.filter((v): v is ConductYearView => v !== null);
     },
   },
+  Absence: { reason: personalReason('absences.reason') },
+  DisciplineMeasure: { reason: personalReason('discipline.reason') },
   ConductYear: {
     studentId: (view: ConductYearView) => view.membership.studentId,
     schoolYear: (view: ConductYearView) => view.membership.schoolYear,
@@ -97,10 +112,17 @@ export const resolvers = {
     absences: (view: ConductYearView) => {
       const sessions = view.record?.absences ?? [];
       const excused = sessions.filter((a) => a.excused).length;
-      return { total: sessions.length, excused, unexcused: sessions.length - excused, sessions };
+      const studentId = view.membership.studentId;
+      return {
+        total: sessions.length,
+        excused,
+        unexcused: sessions.length - excused,
+        sessions: sessions.map((a) => ({ ...a, studentId })),
+      };
     },
     commendations: (view: ConductYearView) => (view.record?.awards ?? []).map((a) => ({ ...a, id: a._id })),
-    discipline: (view: ConductYearView) => (view.record?.discipline ?? []).map((d) => ({ ...d, id: d._id })),
+    discipline: (view: ConductYearView) =>
+      (view.record?.discipline ?? []).map((d) => ({ ...d, id: d._id, studentId: view.membership.studentId })),
     learningResult: (view: ConductYearView) => view.record?.standing?.learning ?? null,
     outcome: (view: ConductYearView) => view.record?.standing?.outcome ?? null,
     title: (view: ConductYearView) => view.record?.standing?.title ?? null,

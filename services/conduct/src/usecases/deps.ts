@@ -4,6 +4,7 @@ import {
   toOutboxEntry,
   type Caller,
   type OutboxEntry,
+  type PersonalDataReadRepository,
   type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
@@ -16,6 +17,8 @@ export interface ConductDeps {
   locks: RecordLockRegistry;
   /** Corrections applied on signatures' request (through `locks`' gate), refusals answered. */
   corrections: RecordCorrections;
+  /** Staff reads of personal reasons (absences, discipline), each logged with its event. */
+  personalDataReads: PersonalDataReadRepository;
   now: () => Date;
   bothFailing: BothFailingOutcome;
   changed: () => void;

@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
 import { AppError } from '@hocbaso/errors';
-import type { Principal, RequestContext } from '@hocbaso/service-kit';
+import type { PersonalReadCollector, Principal, RequestContext } from '@hocbaso/service-kit';
 import { compareVietnameseNames } from '../domain/text';
 import type { ClassDocument } from '../model/class.model';
 import type { StudentDocument } from '../model/student.model';
 import type { Caller, StudentsDeps } from '../usecases/deps';
-import type { PersonalReadCollector } from './personal-reads';
 
 export interface StudentsContext extends RequestContext {
   deps: StudentsDeps;

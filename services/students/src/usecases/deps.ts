@@ -4,12 +4,12 @@ import {
   toOutboxEntry,
   type Caller,
   type OutboxEntry,
+  type PersonalDataReadRepository,
   type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { ClassRepository } from '../model/class.repository';
 import type { FamilyLinkRepository } from '../model/family-link.repository';
-import type { PersonalDataReadRepository } from '../model/personal-data-read.repository';
 import type { StudentRepository } from '../model/student.repository';
 import type { TransferRefusalRepository } from '../model/transfer-refusal.repository';
 import type { FamilyLinkSettings } from './family-links';
