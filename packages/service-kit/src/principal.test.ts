@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import {
   hasRole,
   hasSchoolRole,
+  overseesSchool,
   signForwardedIdentity,
   verifyForwardedIdentity,
   type ForwardedIdentity,
@@ -154,5 +155,26 @@ describe('role checks', () => {
 
   it('hasSchoolRole: a school-bound grant does not reach a department-level (null) school', () => {
     expect(hasSchoolRole(principal, null, 'SUBJECT_TEACHER')).toBe(false);
+  });
+
+  it("overseesSchool: the school's board and admin, and inspectors whose role reaches it", () => {
+    const holding = (role: Principal['roles'][number]['role'], schoolId: string | null): Principal => ({
+      ...principal,
+      roles: [{ role, scope: { schoolId } }],
+    });
+    for (const role of [
+      'PRINCIPAL',
+      'VICE_PRINCIPAL',
+      'ACADEMIC_STAFF',
+      'SYSTEM_ADMIN',
+      'INSPECTOR',
+    ] as const) {
+      expect(overseesSchool(holding(role, 'school-a'), 'school-a')).toBe(true);
+      expect(overseesSchool(holding(role, 'school-b'), 'school-a')).toBe(false);
+    }
+    expect(overseesSchool(holding('INSPECTOR', null), 'school-a')).toBe(true);
+    expect(overseesSchool(holding('HOMEROOM_TEACHER', 'school-a'), 'school-a')).toBe(false);
+    expect(overseesSchool(holding('PARENT', 'school-a'), 'school-a')).toBe(false);
+    expect(overseesSchool(null, 'school-a')).toBe(false);
   });
 });

@@ -90,6 +90,23 @@ export function hasSchoolRole(
   );
 }
 
+/**
+ * Who oversees a school's records (signing board, signatures, sync with the Ministry): its board
+ * and admin, and the inspectors whose role reaches it (a department-level inspector, with no
+ * school named, reaches every school).
+ */
+export function overseesSchool(principal: Principal | null, schoolId: string): boolean {
+  return hasSchoolRole(
+    principal,
+    schoolId,
+    'PRINCIPAL',
+    'VICE_PRINCIPAL',
+    'ACADEMIC_STAFF',
+    'SYSTEM_ADMIN',
+    'INSPECTOR',
+  );
+}
+
 /** Phân công giảng dạy: the caller teaches this subject to this class in this school year. */
 export function teaches(
   principal: Principal | null,

@@ -1,27 +1,23 @@
 import { verifySignedYear, type SignedYear, type YearVerification } from '@hocbaso/record-book';
-import { hasSchoolRole } from '@hocbaso/service-kit';
+import { overseesSchool } from '@hocbaso/service-kit';
 import type { SignedYearDocument } from '../model/sync.model';
 import type { ArchiveDeps, Caller } from './deps';
 import { signedYearOf } from './sync';
 import { currentYears, platformTrust } from './transfers';
 
-/** Who reads the signed record book: the school's board, academic staff and admin. */
-const BOOK_READERS = ['PRINCIPAL', 'VICE_PRINCIPAL', 'ACADEMIC_STAFF', 'SYSTEM_ADMIN'] as const;
-
 /**
- * The years of a student's signed record book this caller may read: all of them for the school
- * that manages the student now and for inspectors reaching it; for a school the student left, the years it
- * approved (its read-only history, R6). Nothing for anyone else.
+ * The years of a student's signed record book this caller may read: all of them for those who
+ * oversee the school that manages the student now (its board, academic staff and admin, and the
+ * inspectors reaching it); for a school the student left, the years it approved (its read-only
+ * history, R6). Nothing for anyone else.
  */
 export function visibleYears(
   caller: Caller,
   managingSchoolId: string | null,
   years: readonly SignedYearDocument[],
 ): SignedYearDocument[] {
-  // Inspectors read as the school's board does, within the schools their role reaches.
-  const readers = [...BOOK_READERS, 'INSPECTOR'] as const;
-  if (managingSchoolId && hasSchoolRole(caller.principal, managingSchoolId, ...readers)) return [...years];
-  return years.filter((y) => hasSchoolRole(caller.principal, y.schoolId, ...readers));
+  if (managingSchoolId && overseesSchool(caller.principal, managingSchoolId)) return [...years];
+  return years.filter((y) => overseesSchool(caller.principal, y.schoolId));
 }
 
 export interface SignedYearView {

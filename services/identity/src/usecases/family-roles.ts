@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { roleGranted, roleRevoked, type Actor, type FamilyRelation } from '@hocbaso/events';
+import type { Actor, FamilyRelation } from '@hocbaso/events';
 import type { AccountDocument, RoleAssignmentRecord } from '../model/account.model';
-import { identityEvent, type IdentityDeps } from './deps';
-import { normalizeScope } from './manage-roles';
+import type { IdentityDeps } from './deps';
+import { addRoleAssignment, normalizeScope, removeRoleAssignment } from './manage-roles';
 
 /** A verified family link, as the students service announces it (familyLinkVerified / Revoked). */
 export interface FamilyLinkGrant {
@@ -45,18 +45,7 @@ export async function grantFamilyRole(
     grantedBy: link.actor.accountId,
     familyLinkId: link.linkId,
   };
-  const updated = await deps.accounts.update(account._id, { $push: { roles: assignment } }, [
-    identityEvent(roleGranted, 'accounts', account._id, {
-      accountId: account._id,
-      roleAssignmentId: assignment._id,
-      role: assignment.role,
-      scope,
-      actor: link.actor,
-    }),
-  ]);
-  if (!updated) return null;
-  deps.changed();
-  return assignment;
+  return (await addRoleAssignment(deps, account._id, assignment, link.actor)) ? assignment : null;
 }
 
 /** The link ended: the role it gave goes (nothing to do when it is already gone). */
@@ -67,22 +56,5 @@ export async function revokeFamilyRole(
   const account = await deps.accounts.findById(link.accountId);
   const assignment = account && roleOfLink(account, link);
   if (!account || !assignment) return null;
-  const updated = await deps.accounts.update(
-    account._id,
-    { $set: { roles: account.roles.filter((r) => r._id !== assignment._id) } },
-    [
-      identityEvent(roleRevoked, 'accounts', account._id, {
-        accountId: account._id,
-        roleAssignmentId: assignment._id,
-        role: assignment.role,
-        scope: normalizeScope(assignment.scope),
-        actor: link.actor,
-      }),
-    ],
-    // Matched on the role still being there, so a concurrent revocation publishes one event.
-    { 'roles._id': assignment._id },
-  );
-  if (!updated) return null;
-  deps.changed();
-  return assignment;
+  return (await removeRoleAssignment(deps, account, assignment, link.actor)) ? assignment : null;
 }

@@ -6,6 +6,7 @@ import {
   roleScopeSchema,
   teachingAssignmentCreated,
   teachingAssignmentRemoved,
+  type Actor,
   type Role,
   type RoleScope,
 } from '@hocbaso/events';
@@ -98,18 +99,57 @@ export async function grantRole(
     grantedAt: deps.now(),
     grantedBy: caller.principal?.accountId ?? null,
   };
-  const updated = await deps.accounts.update(account._id, { $push: { roles: assignment } }, [
-    identityEvent(roleGranted, 'accounts', account._id, {
-      accountId: account._id,
+  if (!(await addRoleAssignment(deps, account._id, assignment, actorOf(caller))))
+    throw notFound('Không tìm thấy tài khoản.');
+  return assignment;
+}
+
+/** Adds the role to the account with its `roleGranted` event, in one write; false when the account is gone. */
+export async function addRoleAssignment(
+  deps: IdentityDeps,
+  accountId: string,
+  assignment: RoleAssignmentRecord,
+  actor: Actor,
+): Promise<boolean> {
+  const updated = await deps.accounts.update(accountId, { $push: { roles: assignment } }, [
+    identityEvent(roleGranted, 'accounts', accountId, {
+      accountId,
       roleAssignmentId: assignment._id,
       role: assignment.role,
-      scope,
-      actor: actorOf(caller),
+      scope: normalizeScope(assignment.scope),
+      actor,
     }),
   ]);
-  if (!updated) throw notFound('Không tìm thấy tài khoản.');
-  deps.changed();
-  return assignment;
+  if (updated) deps.changed();
+  return !!updated;
+}
+
+/**
+ * Removes the role from the account with its `roleRevoked` event, in one write. Matched on the
+ * role still being there, so two concurrent revocations publish one event; false for the loser.
+ */
+export async function removeRoleAssignment(
+  deps: IdentityDeps,
+  account: AccountDocument,
+  assignment: RoleAssignmentRecord,
+  actor: Actor,
+): Promise<boolean> {
+  const updated = await deps.accounts.update(
+    account._id,
+    { $set: { roles: account.roles.filter((r) => r._id !== assignment._id) } },
+    [
+      identityEvent(roleRevoked, 'accounts', account._id, {
+        accountId: account._id,
+        roleAssignmentId: assignment._id,
+        role: assignment.role,
+        scope: normalizeScope(assignment.scope),
+        actor,
+      }),
+    ],
+    { 'roles._id': assignment._id },
+  );
+  if (updated) deps.changed();
+  return !!updated;
 }
 
 export async function revokeRole(
@@ -123,24 +163,8 @@ export async function revokeRole(
   if (caller.principal && !canAdministerSchool(caller.principal, owner.schoolId)) throw forbidden();
   if (caller.principal && !canGrantRole(caller.principal, assignment.role, assignment.scope.schoolId))
     throw forbidden();
-  const remaining = owner.roles.filter((r) => r._id !== roleAssignmentId);
-  // Matched on the role still being there, so two concurrent revocations publish one event.
-  const updated = await deps.accounts.update(
-    owner._id,
-    { $set: { roles: remaining } },
-    [
-      identityEvent(roleRevoked, 'accounts', owner._id, {
-        accountId: owner._id,
-        roleAssignmentId,
-        role: assignment.role,
-        scope: normalizeScope(assignment.scope),
-        actor: actorOf(caller),
-      }),
-    ],
-    { 'roles._id': roleAssignmentId },
-  );
-  if (!updated) throw notFound('Không tìm thấy quyền này.');
-  deps.changed();
+  if (!(await removeRoleAssignment(deps, owner, assignment, actorOf(caller))))
+    throw notFound('Không tìm thấy quyền này.');
   return assignment;
 }
 

@@ -1,4 +1,4 @@
-import { hasSchoolRole, isHomeroomTeacherOf, type Principal } from '@hocbaso/service-kit';
+import { hasSchoolRole, isHomeroomTeacherOf, overseesSchool, type Principal } from '@hocbaso/service-kit';
 
 export { teaches } from '@hocbaso/service-kit';
 
@@ -13,22 +13,8 @@ export const isHomeroomOfClass = (
     homeroomTeacherId: cls.homeroomTeacherId,
   });
 
-/**
- * The school's board and admin, and the inspectors whose role reaches it (a department-level
- * inspector reaches every school, one named for a school only that one): who sees the signing
- * board and every signature.
- */
-export function canOverseeSchool(principal: Principal | null, schoolId: string): boolean {
-  return hasSchoolRole(
-    principal,
-    schoolId,
-    'PRINCIPAL',
-    'VICE_PRINCIPAL',
-    'ACADEMIC_STAFF',
-    'SYSTEM_ADMIN',
-    'INSPECTOR',
-  );
-}
+/** Who sees the signing board and every signature of a school: those who oversee it. */
+export const canOverseeSchool = overseesSchool;
 
 export const isPrincipalOf = (principal: Principal | null, schoolId: string) =>
   hasSchoolRole(principal, schoolId, 'PRINCIPAL');
