@@ -23,6 +23,7 @@ interface Credential {
   password: string;
   subjectCode?: string;
   homeroomOf?: string;
+  parentIn?: string;
 }
 
 const [credentialsFile, gatewayUrl, keystoreDir] = process.argv.slice(2) as [string, string, string];
@@ -293,8 +294,33 @@ async function main() {
     process.stdout.write(`conduct of ${schoolClass.name} recorded\n`);
   }
 
+  for (const parent of credentials.filter((c) => c.parentIn)) {
+    const schoolClass = classes.find((c) => c.name === parent.parentIn);
+    const homeroom = teachers.find((t) => t.homeroomOf === parent.parentIn);
+    if (schoolClass?.students[0] && homeroom) await linkParent(parent, homeroom, schoolClass.students[0].id);
+  }
+
   const first = classes.find((c) => c.name === '10A1');
   if (first) await signAndApprove(first);
+}
+
+/**
+ * A parent reaches their child only through a verified link: the homeroom teacher issues a
+ * one-time code for the student's first recorded guardian (on paper, in real life), and the parent
+ * redeems it with their own account. On a re-run the link is already there (CONFLICT).
+ */
+async function linkParent(parent: Credential, homeroom: Credential, studentId: string) {
+  const { issueFamilyLinkCode } = await gql<{ issueFamilyLinkCode: { code: string } }>(
+    await tokenOf(homeroom),
+    `mutation($s: ID!) { issueFamilyLinkCode(studentId: $s, relation: PARENT, guardianIndex: 0) { code } }`,
+    { s: studentId },
+  );
+  await gql(await tokenOf(parent), `mutation($c: String!) { redeemFamilyLinkCode(code: $c) { id } }`, {
+    c: issueFamilyLinkCode.code,
+  }).catch((error: Error & { codes?: string[] }) => {
+    if (!error.codes?.includes('CONFLICT')) throw error;
+  });
+  process.stdout.write(`${parent.username} linked to a student of ${parent.parentIn}\n`);
 }
 
 /**

@@ -17,6 +17,11 @@ interface DemoPerson {
   subjectCode?: string;
   /** The demo class this teacher is homeroom teacher of (by name). */
   homeroomOf?: string;
+  /**
+   * A parent of the first student of this demo class (by name). The account has no role here: the
+   * demo seed has the homeroom teacher issue a family link code, which the parent redeems.
+   */
+  parentIn?: string;
 }
 
 const teacher = (
@@ -67,6 +72,7 @@ export const DEMO_STAFF: DemoPerson[] = [
   teacher('gv.theduc.demo', 'Huỳnh Văn Thể', 'GD_THE_CHAT'),
   teacher('gv.trainghiem.demo', 'Võ Thị Trải Nghiệm', 'HD_TRAI_NGHIEM_HUONG_NGHIEP'),
   teacher('gv.diaphuong.demo', 'Trần Thị Địa Phương', 'GD_DIA_PHUONG'),
+  { username: 'phuhuynh.10a1.demo', displayName: 'Phụ huynh học sinh lớp 10A1', roles: [], parentIn: '10A1' },
 ];
 
 export interface DemoCredential {
@@ -78,6 +84,16 @@ export interface DemoCredential {
   roles: string;
   subjectCode?: string;
   homeroomOf?: string;
+  parentIn?: string;
+}
+
+/** What the welcome message lists for the person. */
+function rolesOf(person: DemoPerson): string {
+  return [
+    ...person.roles.map((r) => r.role),
+    ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
+    ...(person.parentIn ? [`PARENT (mã liên kết, ${person.parentIn})`] : []),
+  ].join(', ');
 }
 
 /** Creates the demo school and staff once; returns their (newly generated) passwords, or [] if present. */
@@ -109,13 +125,11 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
       schoolId: school._id,
       subjectCode: person.subjectCode,
       homeroomOf: person.homeroomOf,
+      parentIn: person.parentIn,
       username: person.username,
       password,
       displayName: person.displayName,
-      roles: [
-        ...person.roles.map((r) => r.role),
-        ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
-      ].join(', '),
+      roles: rolesOf(person),
     });
   }
   return credentials;
@@ -137,13 +151,11 @@ export async function resetDemoPasswords(deps: IdentityDeps): Promise<DemoCreden
       schoolId: account.schoolId,
       subjectCode: person.subjectCode,
       homeroomOf: person.homeroomOf,
+      parentIn: person.parentIn,
       username: person.username,
       password,
       displayName: person.displayName,
-      roles: [
-        ...person.roles.map((r) => r.role),
-        ...(person.homeroomOf ? [`HOMEROOM_TEACHER ${person.homeroomOf}`] : []),
-      ].join(', '),
+      roles: rolesOf(person),
     });
   }
   return credentials;
