@@ -67,4 +67,25 @@ export const subjectResultRecorded = defineEvent({
   }),
 });
 
-export const ACADEMICS_EVENTS = [subjectResultRecorded] as const;
+/**
+ * A gradebook left the platform as a file (xuất sổ điểm): who took which class's marks, and the
+ * file's hash, so a copy found later can be traced to its download (R11). Key: the class id.
+ */
+export const gradebookExported = defineEvent({
+  type: 'vn.hocbaso.academics.gradebook.exported',
+  topic: 'hocbaso.academics.export',
+  version: 1,
+  schema: z.object({
+    exportId: z.string(),
+    schoolId: z.string().nullable(),
+    classId: z.string(),
+    subjectCode: z.string(),
+    schoolYear: schoolYearSchema,
+    term: gradebookTermSchema,
+    students: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    actor: actorSchema,
+  }),
+});
+
+export const ACADEMICS_EVENTS = [subjectResultRecorded, gradebookExported] as const;

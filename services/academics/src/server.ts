@@ -22,6 +22,8 @@ import type { AcademicsConfig } from './env';
 import { RECORD_LOCK_TOPICS, recordLockHandlers, ROSTER_TOPICS, rosterHandlers } from './events';
 import { academicsRoutes } from './http/routes';
 import { gradebookModel } from './model/gradebook.model';
+import { gradebookExportModel } from './model/gradebook-export.model';
+import { GradebookExportRepository } from './model/gradebook-export.repository';
 import { GradebookRepository } from './model/gradebook.repository';
 import { rosterClassModel, rosterStudentModel } from './model/roster.model';
 import { RosterRepository } from './model/roster.repository';
@@ -57,13 +59,14 @@ export async function createAcademicsService(
   const { connection, writeLock } = runtime;
   const models = {
     gradebooks: gradebookModel(connection),
+    gradebookExports: gradebookExportModel(connection),
     rosterClasses: rosterClassModel(connection),
     rosterStudents: rosterStudentModel(connection),
     recordLocks: recordLockModel(connection),
     correctionRefusals: correctionRefusalModel(connection),
   };
   const relay = await runtime.start({
-    outboxModels: [models.gradebooks, models.recordLocks, models.correctionRefusals],
+    outboxModels: [models.gradebooks, models.gradebookExports, models.recordLocks, models.correctionRefusals],
     topics: [
       ...new Set(
         [...ACADEMICS_EVENTS, academicsLockConfirmed, academicsCorrectionApplied].map((e) => e.topic),
@@ -76,6 +79,7 @@ export async function createAcademicsService(
   const locks = new RecordLockRegistry(models.recordLocks, writeLock, 'academics', ACADEMICS_SOURCE);
   const deps: AcademicsDeps = {
     gradebooks: new GradebookRepository(models.gradebooks, writeLock, roundTrips),
+    gradebookExports: new GradebookExportRepository(models.gradebookExports),
     roster: new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, roundTrips),
     locks,
     corrections: new RecordCorrections(

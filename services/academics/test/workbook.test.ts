@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Workbook } from 'exceljs';
 import type { CloudEvent } from '@hocbaso/events';
 import { recordGradebook } from '../src/usecases/record-gradebook';
@@ -164,6 +165,34 @@ describe('the gradebook as an Excel file', () => {
     expect(
       (await fetch(url, { headers: harness.identityHeader(teacherOf(cls, 'TOAN'), 'x'.repeat(64)) })).status,
     ).toBe(401);
+  });
+
+  it('logs each download with who took it and the hash of the very file handed out; a refused one logs nothing', async () => {
+    const exports = () => harness.db.collection('gradebook_exports').find({ classId: cls.classId }).toArray();
+    const before = (await exports()).length;
+    const teacher = teacherOf(cls, 'TOAN');
+    const file = (await exportFile(teacher))!;
+    const logged = (await exports()).slice(before);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      exportedBy: teacher.accountId,
+      classId: cls.classId,
+      subjectCode: 'TOAN',
+      term: 'TERM_1',
+      students: cls.students.length,
+      sha256: createHash('sha256').update(Buffer.from(file.base64, 'base64')).digest('hex'),
+    });
+
+    const url = `${harness.url}/gradebooks/${cls.classId}/TOAN/${SCHOOL_YEAR}/1.xlsx`;
+    const parent = parentOf(cls.schoolId, cls.students[0]!.studentId);
+    expect((await fetch(url, { headers: harness.identityHeader(parent) })).status).toBe(404);
+    const homeroom = homeroomTeacherOf(cls);
+    const downloaded = await fetch(url, { headers: harness.identityHeader(homeroom) });
+    const bytes = Buffer.from(await downloaded.arrayBuffer());
+    const after = (await exports()).slice(before + 1);
+    expect(after.map((e) => [e.exportedBy, e.sha256])).toEqual([
+      [homeroom.accountId, createHash('sha256').update(bytes).digest('hex')],
+    ]);
   });
 
   it('imports the exported file unchanged without any change or event', async () => {

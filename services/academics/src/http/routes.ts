@@ -26,7 +26,8 @@ export function academicsRoutes(options: { deps: AcademicsDeps; identitySecret: 
         return;
       }
       try {
-        const exported = await exportGradebook(createLoaders(options.deps), identity.principal, {
+        const caller = { principal: identity.principal, requestId: identity.requestId };
+        const exported = await exportGradebook(options.deps, createLoaders(options.deps), caller, {
           classId: String(req.params.classId),
           subjectCode: String(req.params.subjectCode),
           schoolYear: String(req.params.schoolYear),

@@ -18,5 +18,12 @@ export const Query = {
     readGradebook(context.loaders, requirePrincipal(context), args),
 
   gradebookFile: async (_: unknown, args: GradebookKey, context: AcademicsContext) =>
-    (await exportGradebook(context.loaders, requirePrincipal(context), args))?.file ?? null,
+    (
+      await exportGradebook(
+        context.deps,
+        context.loaders,
+        { principal: requirePrincipal(context), requestId: context.requestId },
+        args,
+      )
+    )?.file ?? null,
 };

@@ -14,6 +14,7 @@ import {
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
+import type { GradebookExportRepository } from '../model/gradebook-export.repository';
 import type { GradebookRepository } from '../model/gradebook.repository';
 import type { RosterRepository } from '../model/roster.repository';
 import type { RoundTripCounter } from '../model/round-trips';
@@ -21,6 +22,8 @@ import type { RoundTripCounter } from '../model/round-trips';
 /** What the use cases need, passed in so that they can be tested without infrastructure. */
 export interface AcademicsDeps {
   gradebooks: GradebookRepository;
+  /** Downloads of gradebooks as files, each logged with its event (R11). */
+  gradebookExports: GradebookExportRepository;
   roster: RosterRepository;
   /**
    * The locks academics confirmed to signatures: every write of gradebook data runs inside

@@ -1,4 +1,6 @@
-import type { Principal } from '@hocbaso/service-kit';
+import { createHash, randomUUID } from 'node:crypto';
+import { ACADEMICS_SOURCE, createEvent, gradebookExported } from '@hocbaso/events';
+import { actorOf, toOutboxEntry, type Caller, type Principal } from '@hocbaso/service-kit';
 import { canReadGradebook, canWriteGradebook } from '../domain/access';
 import { exportGradebookWorkbook, normalizeHeader } from '../domain/gradebook-workbook';
 import { termResult, type PeriodResult } from '../domain/subject-result';
@@ -6,6 +8,7 @@ import { subjectRules, type SubjectRules } from '../domain/subjects';
 import { gradebookId, type ExemptionRecord, type TermEntry } from '../model/gradebook.model';
 import { byVietnameseName, classInYear } from './class-facts';
 import { loaderKey, type AcademicsLoaders } from './loaders';
+import type { AcademicsDeps } from './deps';
 import { termKey, type GradebookKey } from './record-gradebook';
 
 /** One student's line of a class gradebook for one term (this class's marks only, not merged). */
@@ -110,12 +113,18 @@ export interface GradebookFile {
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Xuất sổ điểm ra Excel: whoever may read the gradebook gets it as an .xlsx file. */
+/**
+ * Xuất sổ điểm ra Excel: whoever may read the gradebook gets it as an .xlsx file. Each download is
+ * logged with its event before the file leaves (who, which gradebook, the file's hash): a copy of
+ * students' marks is attributable (R11).
+ */
 export async function exportGradebook(
+  deps: Pick<AcademicsDeps, 'gradebookExports' | 'now'>,
   loaders: AcademicsLoaders,
-  principal: Principal | null,
+  caller: Caller,
   key: GradebookKey,
 ): Promise<{ file: GradebookFile; buffer: Buffer } | null> {
+  const principal = caller.principal;
   const view = await readGradebook(loaders, principal, key);
   if (!view) return null;
   const buffer = await exportGradebookWorkbook({
@@ -129,7 +138,44 @@ export async function exportGradebook(
       result: line.result,
     })),
   });
+  await logGradebookExport(deps, caller, view, buffer);
   const slug = (text: string) => normalizeHeader(text).replace(/ /g, '-');
   const filename = `so-diem_${slug(view.className)}_${slug(view.rules.subject.name)}_${key.schoolYear}_${key.term === 'TERM_1' ? 'hk1' : 'hk2'}.xlsx`;
   return { file: { filename, contentType: XLSX_CONTENT_TYPE, base64: buffer.toString('base64') }, buffer };
+}
+
+async function logGradebookExport(
+  deps: Pick<AcademicsDeps, 'gradebookExports' | 'now'>,
+  caller: Caller,
+  view: GradebookView,
+  file: Buffer,
+): Promise<void> {
+  const exportId = randomUUID();
+  const data = {
+    exportId,
+    schoolId: view.schoolId,
+    classId: view.classId,
+    subjectCode: view.subjectCode,
+    schoolYear: view.schoolYear,
+    term: view.term,
+    students: view.lines.length,
+    sha256: createHash('sha256').update(file).digest('hex'),
+  };
+  const event = createEvent(gradebookExported, {
+    source: ACADEMICS_SOURCE,
+    subject: `gradebook-exports/${exportId}`,
+    key: view.classId,
+    data: { ...data, actor: actorOf(caller) },
+  });
+  const { exportId: _id, ...fields } = data;
+  await deps.gradebookExports.record(
+    {
+      _id,
+      ...fields,
+      exportedBy: caller.principal!.accountId,
+      requestId: caller.requestId ?? null,
+      exportedAt: deps.now(),
+    },
+    [toOutboxEntry(gradebookExported.topic, event)],
+  );
 }
