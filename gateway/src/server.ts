@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
 import {
   IDENTITY_HEADER,
@@ -35,6 +35,7 @@ import { operationLimitsPlugin } from './operation-limits';
 import { SUPERGRAPH_PATH } from './compose/subgraphs';
 import { subgraphUrl, type GatewayConfig } from './env';
 import { scopesOf, type GatewayContext } from './gateway-context';
+import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface GatewayServer {
   app: express.Express;
@@ -87,7 +88,7 @@ export async function createGatewayServer(
   const gateway = new ApolloGateway({
     supergraphSdl: plannerSdl,
     buildService: ({ name, url }) => {
-      const source = new RemoteGraphQLDataSource<GatewayContext>({
+      const source = new SubgraphDataSource<GatewayContext>({
         url: subgraphUrl(config, name) ?? url,
         willSendRequest: ({ request, context }) => {
           request.http?.headers.set(IDENTITY_HEADER, context.forwardedIdentity);

@@ -2,6 +2,7 @@ import { AppError, forbidden, validationFailed, fieldProblem } from '@hocbaso/er
 import { certificateRegistered, gradeApproverAssigned } from '@hocbaso/events';
 import { certificateFingerprint, describeCertificate, verifyCertificateChain } from '@hocbaso/signing';
 import { isAdminOf, isPrincipalOf } from '../domain/access';
+import { accountIdProblems, gradeProblems, schoolYearProblems } from '../domain/school-input';
 import {
   gradeApproverId,
   type CertificateDocument,
@@ -152,9 +153,12 @@ export async function assignGradeApprover(
 ): Promise<GradeApproverDocument> {
   if (!isPrincipalOf(caller.principal, input.schoolId))
     throw forbidden('Chỉ Hiệu trưởng phân công người phê duyệt.');
-  if (![10, 11, 12].includes(input.grade)) {
-    throw validationFailed([fieldProblem('grade', 'VALIDATION_FAILED', 'Khối lớp là 10, 11 hoặc 12.')]);
-  }
+  const problems = [
+    ...schoolYearProblems(input.schoolYear),
+    ...gradeProblems(input.grade),
+    ...accountIdProblems(input.accountId),
+  ];
+  if (problems.length > 0) throw validationFailed(problems);
   const id = gradeApproverId(input.schoolId, input.schoolYear, input.grade);
   const now = deps.now();
   const event = signaturesEvent(gradeApproverAssigned, `approvers/${id}`, input.schoolId, {

@@ -1,6 +1,7 @@
-import { fieldProblem, forbidden, notFound, validationFailed, AppError } from '@hocbaso/errors';
+import { forbidden, notFound, validationFailed, AppError } from '@hocbaso/errors';
 import { lockOwnersOf, lockRequested, lockWindowChanged, type LockScope } from '@hocbaso/events';
 import { isAdminOf, isPrincipalOf } from '../domain/access';
+import { gradeProblems, schoolYearProblems } from '../domain/school-input';
 import type { LockWindowDocument } from '../model/lock.model';
 import { actorOf, signaturesEvent, type Caller, type SignaturesDeps } from './deps';
 import { releaseLockOf } from './signing';
@@ -35,9 +36,8 @@ export async function decideLockWindow(
 ): Promise<LockWindowDocument> {
   if (!isPrincipalOf(caller.principal, input.schoolId))
     throw forbidden('Chỉ Hiệu trưởng quyết định khóa sổ.');
-  if (input.grade !== null && ![10, 11, 12].includes(input.grade)) {
-    throw validationFailed([fieldProblem('grade', 'VALIDATION_FAILED', 'Khối lớp là 10, 11 hoặc 12.')]);
-  }
+  const problems = [...schoolYearProblems(input.schoolYear), ...gradeProblems(input.grade)];
+  if (problems.length > 0) throw validationFailed(problems);
   const now = deps.now();
   const window = {
     _id: deps.newId(),
