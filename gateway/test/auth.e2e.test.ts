@@ -45,6 +45,24 @@ describe('signing in through the gateway', () => {
     }
   });
 
+  it('answers an overlong password as a wrong one, and never accepts one as a new password', async () => {
+    const teacher = await stack.createAccount(schoolId, 'gv.long', 'SUBJECT_TEACHER');
+    const overlong = `${teacher.password}${'a'.repeat(200)}`;
+    const login = await stack.query(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
+      i: { username: teacher.username, password: overlong },
+    });
+    expect(login.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
+    const { accessToken } = await stack.login(teacher.username, teacher.password);
+    const change = await stack.query(
+      `mutation($i: ChangeOwnPasswordInput!) { changeOwnPassword(input: $i) }`,
+      { i: { currentPassword: teacher.password, newPassword: overlong } },
+      accessToken,
+    );
+    expect(change.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+    // The old password still works: nothing was changed.
+    await expect(stack.login(teacher.username, teacher.password)).resolves.toBeDefined();
+  });
+
   it('locks the account after repeated failures, even against the right password, and publishes nothing secret', async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.lock', 'SUBJECT_TEACHER');
     const attempt = (password: string) =>

@@ -1,4 +1,9 @@
-import { checkPasswordStrength, MIN_PASSWORD_LENGTH } from './password-policy';
+import {
+  checkPasswordStrength,
+  isWithinPasswordLength,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from './password-policy';
 
 const WEAK = { field: 'password', code: 'WEAK_PASSWORD' };
 
@@ -61,5 +66,17 @@ describe('checkPasswordStrength', () => {
     const problem = checkPasswordStrength('short1', 'gv.an', 'newPassword');
     expect(problem).toEqual({ field: 'newPassword', code: 'WEAK_PASSWORD', message: expect.any(String) });
     expect(problem?.message.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a password longer than 128 characters, so that no submitted password is costly to hash', () => {
+    expect(MAX_PASSWORD_LENGTH).toBe(128);
+    const longest = `Mat-khau-9${'a'.repeat(118)}`;
+    expect([...longest]).toHaveLength(128);
+    expect(checkPasswordStrength(longest, 'gv.an')).toBeNull();
+    expect(checkPasswordStrength(`${longest}b`, 'gv.an')).toMatchObject({
+      field: 'password',
+      code: 'VALIDATION_FAILED',
+    });
+    expect(isWithinPasswordLength('x'.repeat(100_000))).toBe(false);
   });
 });

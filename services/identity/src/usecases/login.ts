@@ -1,6 +1,7 @@
 import { AppError } from '@hocbaso/errors';
 import { accountLockedOut } from '@hocbaso/events';
 import { isLocked, registerFailedLogin } from '../domain/login-lockout';
+import { isWithinPasswordLength } from '../domain/password-policy';
 import { normalizeUsername } from '../domain/username';
 import { actorOf, identityEvent, type Caller, type IdentityDeps } from './deps';
 import { openSession, type AuthSession } from './sessions';
@@ -16,15 +17,17 @@ export interface LoginInput {
 export async function login(deps: IdentityDeps, caller: Caller, input: LoginInput): Promise<AuthSession> {
   const now = deps.now();
   const account = await deps.accounts.findByUsername(normalizeUsername(input.username));
+  // No stored password is longer than the policy allows: an overlong one is wrong without hashing it.
+  const hashable = isWithinPasswordLength(input.password);
   if (!account) {
     decoyHash ??= deps.hasher.hash('decoy-password-0');
-    await deps.hasher.verify(await decoyHash, input.password);
+    if (hashable) await deps.hasher.verify(await decoyHash, input.password);
     throw new AppError('INVALID_CREDENTIALS');
   }
   if (isLocked(account.lockedUntil, now)) {
     throw new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: account.lockedUntil!.toISOString() } });
   }
-  const passwordMatches = await deps.hasher.verify(account.passwordHash, input.password);
+  const passwordMatches = hashable && (await deps.hasher.verify(account.passwordHash, input.password));
   if (!passwordMatches) {
     const outcome = registerFailedLogin(account, now, {
       maxFailures: deps.settings.LOGIN_MAX_FAILURES,
