@@ -381,7 +381,7 @@ export class AcademicsHarness {
   async settle(timeoutMs = 20_000): Promise<void> {
     await eventually(
       async () => {
-        for (const collection of ['gradebooks', 'record_locks', 'correction_refusals']) {
+        for (const collection of ['gradebooks', 'gradebook_exports', 'record_locks', 'correction_refusals']) {
           const pending = await this.db
             .collection(collection)
             .findOne({ _outboxPending: true }, { projection: { _id: 1 } });

@@ -245,6 +245,8 @@ describe('the gradebook as an Excel file', () => {
     const [a, b] = cls.students as [TestClass['students'][0], TestClass['students'][0]];
     sheet.addRow([a.studentId, a.fullName, 7, 8, 9, 6.5, 8, 7.5, 'Tiến bộ']); // unchanged
     sheet.addRow([b.studentId, b.fullName, 5, '6,5', 7, 8, 6, 9, 'Cố gắng hơn']);
+    // Earlier downloads' events (gradebook.exported) leave first, so only this import's are counted.
+    await harness.settle();
     const eventsBefore = await harness.db.collection('event_log').countDocuments({});
     const result = await importFile(await toBase64(workbook));
     const payload = result.data!.importGradebook;
