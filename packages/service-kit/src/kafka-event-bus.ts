@@ -33,7 +33,8 @@ export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
-  private readonly consumers = new Set<Consumer>();
+  /** Each running consumer with the way to stop it for good (see `restartOnFailure`). */
+  private readonly consumers = new Map<Consumer, () => Promise<void>>();
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.kafka = new Kafka({
@@ -121,10 +122,22 @@ export class KafkaEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: true });
+    let stopped = false;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: true,
+      // kafkajs restarts a consumer that crashed (e.g. while the broker was away) on a timer, even
+      // after it was disconnected; a stopped subscription must stay stopped.
+      retry: { restartOnFailure: async () => !stopped },
+    });
+    const stop = async () => {
+      stopped = true;
+      this.consumers.delete(consumer);
+      await consumer.disconnect();
+    };
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
-    this.consumers.add(consumer);
+    this.consumers.set(consumer, stop);
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ topic, partition, message }) => {
@@ -143,16 +156,11 @@ export class KafkaEventBus implements EventBus {
         await options.handle(incoming);
       },
     });
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
+    return { stop };
   }
 
   async disconnect(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    await Promise.all([...this.consumers.values()].map((stop) => stop().catch(() => undefined)));
     this.consumers.clear();
     const producer = this.producer;
     this.producer = undefined;

@@ -125,7 +125,10 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
           for (let attempt = 0; !stopped && !subscription; attempt++) {
             await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }));
             if (stopped) return;
-            subscription = await subscribe().catch(() => undefined);
+            const started = await subscribe().catch(() => undefined);
+            // Stopped while subscribing: nobody else will stop this consumer.
+            if (started && stopped) await started.stop().catch(() => undefined);
+            else subscription = started;
           }
         })();
       }
