@@ -8,7 +8,7 @@ import {
   verifyRecordBookCredential,
 } from '@hocbaso/record-book';
 import type { Principal } from '@hocbaso/service-kit';
-import { eventually, EventCollector } from '@hocbaso/testkit';
+import { EventCollector } from '@hocbaso/testkit';
 import { ArchiveHarness } from './harness';
 
 /**
@@ -51,25 +51,12 @@ beforeAll(async () => {
   ministry = await startMinistrySimulator({ port: 0, apiToken: API_TOKEN });
   events = await new EventCollector([recordBookExported.topic]).start();
   harness = await ArchiveHarness.start('archive-exports', { url: ministry.url, apiToken: API_TOKEN });
-  school = await recordBookTesting.createTestSchool({
-    schoolId: randomUUID(),
+  school = await harness.schoolWithApprovedStudent({
     schoolName: 'Trường THPT Chu Văn An',
-  });
-  await recordBookTesting.copySigningKeys(school, harness.keystoreDir);
-  await harness.registerCa(school);
-  const { classId } = await harness.createSchoolClass({
-    schoolId: school.schoolId,
-    schoolName: school.schoolName,
     className: '10A3',
-    students: [{ studentId, fullName: 'Nguyễn Thị Ánh Dương', outcome: 'PROMOTED' }],
+    studentId,
+    fullName: 'Nguyễn Thị Ánh Dương',
   });
-  await harness.approve(await recordBookTesting.signTestYear({ school, studentId, classId }));
-  await eventually(
-    async () => (await harness.service.deps.sync.signedYearsOf(studentId)).length === 1,
-    20_000,
-  );
-  await eventually(async () => (await harness.service.deps.facts.authorities()).length >= 1, 20_000);
-  await eventually(async () => !!(await harness.service.deps.facts.student(studentId)), 20_000);
 }, 90_000);
 
 afterAll(async () => {

@@ -20,7 +20,7 @@ import {
   type EventContract,
   type EventData,
 } from '@hocbaso/events';
-import type { SignedYear } from '@hocbaso/record-book';
+import { recordBookTesting, type SignedYear } from '@hocbaso/record-book';
 import { describeCertificate } from '@hocbaso/signing';
 import { KafkaEventBus, type Principal } from '@hocbaso/service-kit';
 import {
@@ -227,6 +227,37 @@ export class ArchiveHarness {
       },
       SIGNATURES_SOURCE,
     );
+  }
+
+  /**
+   * A school with its CA registered and one student whose year is signed, approved and known to
+   * the archive (signed year, CA registry and student read model all caught up).
+   */
+  async schoolWithApprovedStudent(input: {
+    schoolName: string;
+    className: string;
+    studentId: string;
+    fullName: string;
+  }): Promise<recordBookTesting.TestSchool> {
+    const { studentId } = input;
+    const school = await recordBookTesting.createTestSchool({
+      schoolId: randomUUID(),
+      schoolName: input.schoolName,
+    });
+    await recordBookTesting.copySigningKeys(school, this.keystoreDir);
+    await this.registerCa(school);
+    const { classId } = await this.createSchoolClass({
+      schoolId: school.schoolId,
+      schoolName: school.schoolName,
+      className: input.className,
+      students: [{ studentId, fullName: input.fullName, outcome: 'PROMOTED' }],
+    });
+    await this.approve(await recordBookTesting.signTestYear({ school, studentId, classId }));
+    const deps = this.service.deps;
+    await eventually(async () => (await deps.sync.signedYearsOf(studentId)).length === 1, 20_000);
+    await eventually(async () => (await deps.facts.authorities()).length >= 1, 20_000);
+    await eventually(async () => !!(await deps.facts.student(studentId)), 20_000);
+    return school;
   }
 
   /** Signatures registered the school's CA (its signatures are trusted from now on). */

@@ -3,7 +3,7 @@ import { startMinistrySimulator, type MinistrySimulator } from '@hocbaso/ministr
 import { recordBookExported, recordShareAccessed } from '@hocbaso/events';
 import { recordBookTesting, verifyRecordBookCredential } from '@hocbaso/record-book';
 import type { Principal } from '@hocbaso/service-kit';
-import { eventually, EventCollector } from '@hocbaso/testkit';
+import { EventCollector } from '@hocbaso/testkit';
 import { ArchiveHarness } from './harness';
 
 /**
@@ -45,25 +45,12 @@ beforeAll(async () => {
   ministry = await startMinistrySimulator({ port: 0, apiToken: API_TOKEN });
   events = await new EventCollector([recordShareAccessed.topic, recordBookExported.topic]).start();
   harness = await ArchiveHarness.start('archive-shares', { url: ministry.url, apiToken: API_TOKEN });
-  school = await recordBookTesting.createTestSchool({
-    schoolId: randomUUID(),
+  school = await harness.schoolWithApprovedStudent({
     schoolName: 'Trường THPT Lê Quý Đôn',
-  });
-  await recordBookTesting.copySigningKeys(school, harness.keystoreDir);
-  await harness.registerCa(school);
-  const { classId } = await harness.createSchoolClass({
-    schoolId: school.schoolId,
-    schoolName: school.schoolName,
     className: '10A1',
-    students: [{ studentId, fullName: 'Trần Minh Khoa', outcome: 'PROMOTED' }],
+    studentId,
+    fullName: 'Trần Minh Khoa',
   });
-  await harness.approve(await recordBookTesting.signTestYear({ school, studentId, classId }));
-  await eventually(
-    async () => (await harness.service.deps.sync.signedYearsOf(studentId)).length === 1,
-    20_000,
-  );
-  await eventually(async () => (await harness.service.deps.facts.authorities()).length >= 1, 20_000);
-  await eventually(async () => !!(await harness.service.deps.facts.student(studentId)), 20_000);
 }, 90_000);
 
 afterAll(async () => {
