@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
+import { withStatisticsSdl } from '@hocbaso/statistics';
 import { parse } from 'graphql';
 import type { SubgraphDefinition } from './subgraphs';
 
@@ -13,7 +14,11 @@ export class CompositionError extends Error {
 /** Composes the subgraph SDL files into the supergraph SDL; any composition error throws. */
 export function composeSupergraph(subgraphs: readonly SubgraphDefinition[]): string {
   const result = composeServices(
-    subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(readFileSync(s.schemaPath, 'utf8')) })),
+    subgraphs.map((s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: parse(withStatisticsSdl(readFileSync(s.schemaPath, 'utf8'))),
+    })),
   );
   if (result.errors?.length) throw new CompositionError(result.errors.map((e) => e.message));
   if (!result.supergraphSdl) throw new CompositionError(['no supergraph produced']);

@@ -24,6 +24,9 @@ export const roleScopeSchema = z.object({
   classId: z.string().nullable().optional(),
   subjectCode: z.string().nullable().optional(),
   studentId: z.string().nullable().optional(),
+  /** A department analyst's reach: its province (Sở GD&ĐT), narrowed to a district (Phòng GD&ĐT). */
+  provinceCode: z.string().nullable().optional(),
+  districtCode: z.string().nullable().optional(),
 });
 export type RoleScope = z.infer<typeof roleScopeSchema>;
 
@@ -43,7 +46,15 @@ export const schoolCreated = defineEvent({
   type: 'vn.hocbaso.identity.school.created',
   topic: SCHOOL_TOPIC,
   version: 1,
-  schema: z.object({ schoolId: z.string(), code: z.string(), name: z.string(), actor: actorSchema }),
+  schema: z.object({
+    schoolId: z.string(),
+    code: z.string(),
+    name: z.string(),
+    /** Where the school is (mã tỉnh, mã quận/huyện), for the departments' statistics; absent in older events. */
+    provinceCode: z.string().nullable().optional(),
+    districtCode: z.string().nullable().optional(),
+    actor: actorSchema,
+  }),
 });
 
 export const accountCreated = defineEvent({

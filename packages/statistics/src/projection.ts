@@ -1,0 +1,98 @@
+import type { Logger } from '@hocbaso/service-kit';
+import { backoffDelay, sleep } from '@hocbaso/service-kit';
+import { countsOf, type Figure } from './cells';
+import type { PartRef, StatisticsStore } from './store';
+
+export interface StatisticsProjectionOptions {
+  store: StatisticsStore;
+  /** A part's figures now, read from the service's own records; null when it no longer counts. */
+  compute: (ref: PartRef) => Promise<Figure[] | null>;
+  logger: Logger;
+  /** How long the worker sleeps when nothing is waiting (a mark wakes it at once). */
+  idleMs?: number;
+}
+
+/**
+ * Keeps a service's statistics up to date. A change (an event of the service's own, consumed
+ * from the broker) only marks the parts it touches; the worker recomputes each marked part from
+ * the records and rolls it up. Marks are stored, so nothing is missed across a crash, and many
+ * changes of one part in a burst (a whole gradebook) cost one recomputation.
+ */
+export class StatisticsProjection {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly idleMs: number;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: StatisticsProjectionOptions) {
+    this.idleMs = options.idleMs ?? 500;
+    this.logger = options.logger.child({ component: 'statistics' });
+  }
+
+  async markDirty(refs: readonly PartRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.options.store.markDirty(refs);
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Recomputes every part marked so far (tests, and the benchmark's data generator). */
+  async refreshAll(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const batch = await this.options.store.dirty(200);
+      if (batch.length === 0) return done;
+      for (const marker of batch) {
+        await this.refresh(marker);
+        done++;
+      }
+    }
+  }
+
+  private async refresh(marker: Awaited<ReturnType<StatisticsStore['dirty']>>[number]): Promise<void> {
+    const figures = await this.options.compute(marker.ref);
+    await this.options.store.setPart(marker.ref, figures ? countsOf(figures) : null);
+    await this.options.store.clearDirty(marker);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const batch = await this.options.store.dirty(200);
+        if (batch.length === 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.idleMs);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+          continue;
+        }
+        for (const marker of batch) {
+          if (!this.running) break;
+          await this.refresh(marker);
+        }
+        failures = 0;
+      } catch (error) {
+        // The store or a read failed: the marks stay, and the worker tries again later.
+        this.logger.warn({ err: (error as Error).message }, 'statistics refresh failed; retrying');
+        await sleep(backoffDelay(failures++, { initialMs: 500, maxMs: 10_000 }));
+      }
+    }
+  }
+}

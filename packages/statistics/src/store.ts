@@ -1,0 +1,205 @@
+import type { WriteLock } from '@hocbaso/service-kit';
+import type { Collection, Db } from 'mongodb';
+import { safeKeyPart, sumCounts, type Counts } from './cells';
+import type { SchoolPlace } from './directory';
+
+/**
+ * What one part of a school's figures is: a student, a gradebook, a class… under a group (a
+ * class), so that a change rewrites one part, one group and the school's totals, never a scan.
+ */
+export interface PartRef {
+  schoolId: string;
+  schoolYear: string;
+  group: string;
+  part: string;
+}
+
+interface GroupDocument {
+  _id: string;
+  schoolId: string;
+  schoolYear: string;
+  group: string;
+  parts: Record<string, Counts>;
+  totals: Counts;
+}
+
+interface SchoolDocument {
+  _id: string;
+  schoolId: string;
+  schoolYear: string;
+  groups: Record<string, Counts>;
+}
+
+interface SchoolTotalsDocument {
+  _id: string;
+  schoolId: string;
+  schoolYear: string;
+  totals: Counts;
+  updatedAt: Date;
+}
+
+interface DirtyMarker {
+  _id: string;
+  ref: PartRef;
+  gen: number;
+  markedAt: Date;
+}
+
+interface PlaceDocument extends Omit<SchoolPlace, 'schoolId'> {
+  _id: string;
+}
+
+const groupId = (r: PartRef) => `${r.schoolId}|${r.schoolYear}|${r.group}`;
+const schoolDocId = (schoolId: string, schoolYear: string) => `${schoolId}|${schoolYear}`;
+const markerId = (r: PartRef) => `${groupId(r)}|${r.part}`;
+
+function sameCounts(a: Counts | undefined, b: Counts | undefined): boolean {
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a![k] === b?.[k]);
+}
+
+/**
+ * The statistics collections of one service's database (ADR 0012): parts by group, groups by
+ * school, each school's totals, a version per school year that any change bumps (readers cache
+ * by it), the parts waiting to be recomputed, and the directory of schools and their places.
+ * Every write of a document goes through the service's WriteLock (ADR 0004).
+ */
+export class StatisticsStore {
+  private readonly groups: Collection<GroupDocument>;
+  private readonly schools: Collection<SchoolDocument>;
+  private readonly schoolTotals: Collection<SchoolTotalsDocument>;
+  private readonly versions: Collection<{ _id: string; version: number }>;
+  private readonly dirtyMarkers: Collection<DirtyMarker>;
+  private readonly places: Collection<PlaceDocument>;
+  private placesCache: { at: number; places: SchoolPlace[] } | undefined;
+
+  constructor(
+    db: Db,
+    private readonly writeLock: WriteLock,
+    private readonly placesTtlMs = 10_000,
+  ) {
+    this.groups = db.collection('statistics_groups');
+    this.schools = db.collection('statistics_schools');
+    this.schoolTotals = db.collection('statistics_school_totals');
+    this.versions = db.collection('statistics_versions');
+    this.dirtyMarkers = db.collection('statistics_dirty');
+    this.places = db.collection('statistics_school_places');
+  }
+
+  /** Replaces one part's figures (null: the part no longer counts) and rolls them up. Idempotent. */
+  async setPart(ref: PartRef, counts: Counts | null): Promise<void> {
+    const part = safeKeyPart(ref.part);
+    const id = groupId(ref);
+    const groupTotals = await this.writeLock.run(`statistics:${id}`, async () => {
+      const group = await this.groups.findOne({ _id: id });
+      const parts = { ...(group?.parts ?? {}) };
+      if (counts && Object.keys(counts).length) parts[part] = counts;
+      else delete parts[part];
+      if (group && sameCounts(group.parts[part], parts[part])) return group.totals;
+      const totals = sumCounts(Object.values(parts));
+      await this.groups.replaceOne(
+        { _id: id },
+        { schoolId: ref.schoolId, schoolYear: ref.schoolYear, group: ref.group, parts, totals },
+        { upsert: true },
+      );
+      return totals;
+    });
+    // Always compared with the school's copy: a crash between the two writes is mended by the retry.
+    const schoolId = schoolDocId(ref.schoolId, ref.schoolYear);
+    const changed = await this.writeLock.run(`statistics:${schoolId}`, async () => {
+      const school = await this.schools.findOne({ _id: schoolId });
+      const groupKey = safeKeyPart(ref.group);
+      if (sameCounts(school?.groups[groupKey], groupTotals)) return false;
+      const groups = { ...(school?.groups ?? {}) };
+      if (Object.keys(groupTotals).length) groups[groupKey] = groupTotals;
+      else delete groups[groupKey];
+      await this.schools.replaceOne(
+        { _id: schoolId },
+        { schoolId: ref.schoolId, schoolYear: ref.schoolYear, groups },
+        { upsert: true },
+      );
+      await this.schoolTotals.replaceOne(
+        { _id: schoolId },
+        {
+          schoolId: ref.schoolId,
+          schoolYear: ref.schoolYear,
+          totals: sumCounts(Object.values(groups)),
+          updatedAt: new Date(),
+        },
+        { upsert: true },
+      );
+      return true;
+    });
+    if (changed)
+      await this.writeLock.run(`statistics-version:${ref.schoolYear}`, () =>
+        this.versions.updateOne({ _id: ref.schoolYear }, { $inc: { version: 1 } }, { upsert: true }),
+      );
+  }
+
+  /** Changes with every change of a school's totals in that year: what readers cache by. */
+  async version(schoolYear: string): Promise<number> {
+    return (await this.versions.findOne({ _id: schoolYear }))?.version ?? 0;
+  }
+
+  async totalsOf(schoolIds: readonly string[], schoolYear: string): Promise<Map<string, Counts>> {
+    const totals = new Map<string, Counts>();
+    // One read by _id each: FerretDB v1 indexes only _id, and a province has about a hundred schools.
+    const found = await Promise.all(
+      schoolIds.map((id) => this.schoolTotals.findOne({ _id: schoolDocId(id, schoolYear) })),
+    );
+    for (const doc of found) if (doc) totals.set(doc.schoolId, doc.totals);
+    return totals;
+  }
+
+  /** Notes parts to recompute; a part noted again while being recomputed is recomputed again. */
+  async markDirty(refs: readonly PartRef[]): Promise<void> {
+    for (const ref of refs) {
+      const id = markerId(ref);
+      await this.writeLock.run(`statistics-dirty:${id}`, () =>
+        this.dirtyMarkers.updateOne(
+          { _id: id },
+          { $set: { ref, markedAt: new Date() }, $inc: { gen: 1 } },
+          { upsert: true },
+        ),
+      );
+    }
+  }
+
+  async dirty(limit: number): Promise<DirtyMarker[]> {
+    return this.dirtyMarkers.find({}).limit(limit).toArray();
+  }
+
+  /** Removes a marker unless it was marked again since it was read. */
+  async clearDirty(marker: DirtyMarker): Promise<void> {
+    await this.writeLock.run(`statistics-dirty:${marker._id}`, async () => {
+      const current = await this.dirtyMarkers.findOne({ _id: marker._id });
+      if (current && current.gen === marker.gen) await this.dirtyMarkers.deleteOne({ _id: marker._id });
+    });
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.dirtyMarkers.countDocuments({});
+  }
+
+  /** Records where a school is (from identity's school events). */
+  async placeSchool(place: SchoolPlace): Promise<void> {
+    const { schoolId, ...rest } = place;
+    await this.writeLock.run(`statistics-place:${schoolId}`, () =>
+      this.places.replaceOne({ _id: schoolId }, rest, { upsert: true }),
+    );
+    this.placesCache = undefined;
+  }
+
+  /** Every school and its place; a few hundred documents, cached for a few seconds. */
+  async schoolPlaces(): Promise<SchoolPlace[]> {
+    if (this.placesCache && Date.now() - this.placesCache.at < this.placesTtlMs)
+      return this.placesCache.places;
+    const places = (await this.places.find({}).toArray()).map(({ _id, ...rest }) => ({
+      schoolId: _id,
+      ...rest,
+    }));
+    this.placesCache = { at: Date.now(), places };
+    return places;
+  }
+}

@@ -1,0 +1,177 @@
+import { connectMongo, WriteLock, type Principal } from '@hocbaso/service-kit';
+import { infra, testLogger, uniqueDbName } from '@hocbaso/testkit';
+import type { Connection } from 'mongoose';
+import { countsOf, type Figure } from '../src/cells';
+import { StatisticsProjection } from '../src/projection';
+import { StatisticsReader } from '../src/reader';
+import { StatisticsStore, type PartRef } from '../src/store';
+import type { StatisticsTableDefinition } from '../src/table-definition';
+
+const logger = testLogger();
+const YEAR = '2025-2026';
+const CONDUCT: StatisticsTableDefinition = {
+  name: 'conduct',
+  title: 'Kết quả rèn luyện',
+  columns: [
+    { key: 'TOT', label: 'Tốt' },
+    { key: 'KHA', label: 'Khá' },
+  ],
+  totalLabel: 'Tổng số',
+};
+
+let connection: Connection;
+let store: StatisticsStore;
+
+beforeAll(async () => {
+  connection = await connectMongo({
+    uri: infra().mongodbUri,
+    dbName: uniqueDbName('statistics'),
+    logger,
+    timeoutMs: 20_000,
+  });
+  store = new StatisticsStore(connection.db!, new WriteLock(), 0);
+});
+afterAll(async () => {
+  await connection.dropDatabase().catch(() => undefined);
+  await connection.close();
+});
+
+/** "The records" of this test: each student's school, class, grade and conduct level. */
+interface StudentRecord {
+  schoolId: string;
+  classId: string;
+  grade: number;
+  level: 'TOT' | 'KHA';
+}
+
+const refOf = (studentId: string, r: StudentRecord): PartRef => ({
+  schoolId: r.schoolId,
+  schoolYear: YEAR,
+  group: r.classId,
+  part: studentId,
+});
+
+describe('statistics kept from records by parts, groups and schools', () => {
+  const records = new Map<string, StudentRecord>();
+
+  it('adds parts into groups and schools, replaces a part idempotently, and bumps the version', async () => {
+    const ref = (part: string, group = 'c1'): PartRef => ({ schoolId: 's1', schoolYear: YEAR, group, part });
+    const one = (level: string): Figure[] => [
+      { table: 'conduct', term: 'YEAR', grade: 10, column: level, value: 1 },
+    ];
+    const before = await store.version(YEAR);
+    await store.setPart(ref('st.1'), countsOf(one('TOT')));
+    await store.setPart(ref('st.2'), countsOf(one('KHA')));
+    await store.setPart(ref('st.3', 'c2'), countsOf(one('TOT')));
+    const afterAdds = await store.version(YEAR);
+    expect(afterAdds).toBeGreaterThan(before);
+    expect((await store.totalsOf(['s1'], YEAR)).get('s1')).toEqual({
+      'conduct~YEAR~10~~TOT': 2,
+      'conduct~YEAR~10~~KHA': 1,
+    });
+    // The same figures again change nothing, not even the version.
+    await store.setPart(ref('st.1'), countsOf(one('TOT')));
+    expect(await store.version(YEAR)).toBe(afterAdds);
+    // A part that no longer counts leaves.
+    await store.setPart(ref('st.2'), null);
+    expect((await store.totalsOf(['s1'], YEAR)).get('s1')).toEqual({ 'conduct~YEAR~10~~TOT': 2 });
+  });
+
+  it("mends a school's totals that missed a group's change (a crash between the two writes)", async () => {
+    const ref: PartRef = { schoolId: 's2', schoolYear: YEAR, group: 'c1', part: 'st' };
+    const figures = countsOf([{ table: 'conduct', term: 'YEAR', grade: 11, column: 'KHA', value: 1 }]);
+    await store.setPart(ref, figures);
+    await connection.db!.collection('statistics_schools').deleteOne({ _id: `s2|${YEAR}` as never });
+    await connection.db!.collection('statistics_school_totals').deleteOne({ _id: `s2|${YEAR}` as never });
+    expect((await store.totalsOf(['s2'], YEAR)).get('s2')).toBeUndefined();
+    await store.setPart(ref, figures); // the redelivered change
+    expect((await store.totalsOf(['s2'], YEAR)).get('s2')).toEqual({ 'conduct~YEAR~11~~KHA': 1 });
+  });
+
+  it('recomputes marked parts from the records, once per burst, and serves suppressed tables', async () => {
+    let computations = 0;
+    const worker = new StatisticsProjection({
+      store,
+      logger,
+      compute: async (ref) => {
+        computations++;
+        const r = records.get(ref.part);
+        if (!r || r.classId !== ref.group) return null;
+        return [{ table: 'conduct', term: 'YEAR', grade: r.grade, column: r.level, value: 1 }];
+      },
+    });
+    await store.placeSchool({
+      schoolId: 'p1',
+      code: 'P1',
+      name: 'THPT Một',
+      provinceCode: '79',
+      districtCode: '760',
+    });
+    await store.placeSchool({
+      schoolId: 'p2',
+      code: 'P2',
+      name: 'THPT Hai',
+      provinceCode: '79',
+      districtCode: '760',
+    });
+    // p1: 12 TỐT and 3 KHÁ in grade 10; p2: 9 TỐT and 8 KHÁ in grade 10.
+    const students: Array<[string, StudentRecord]> = [];
+    for (let i = 0; i < 12; i++)
+      students.push([`p1-t${i}`, { schoolId: 'p1', classId: 'p1-10A', grade: 10, level: 'TOT' }]);
+    for (let i = 0; i < 3; i++)
+      students.push([`p1-k${i}`, { schoolId: 'p1', classId: 'p1-10A', grade: 10, level: 'KHA' }]);
+    for (let i = 0; i < 9; i++)
+      students.push([`p2-t${i}`, { schoolId: 'p2', classId: 'p2-10A', grade: 10, level: 'TOT' }]);
+    for (let i = 0; i < 8; i++)
+      students.push([`p2-k${i}`, { schoolId: 'p2', classId: 'p2-10A', grade: 10, level: 'KHA' }]);
+    for (const [id, r] of students) records.set(id, r);
+    // Each student's change is marked three times (three events): one computation each.
+    for (let round = 0; round < 3; round++) await worker.markDirty(students.map(([id, r]) => refOf(id, r)));
+    await worker.refreshAll();
+    expect(computations).toBe(students.length);
+    expect(await store.pendingCount()).toBe(0);
+
+    const reader = new StatisticsReader(store);
+    const key = {
+      scope: 'DISTRICT' as const,
+      code: '760',
+      schoolYear: YEAR,
+      term: 'YEAR' as const,
+      grade: 10,
+    };
+    const bySchool = await reader.table(key, CONDUCT, 'UNIT');
+    // p1's 3 KHÁ is hidden, so its 12 TỐT too (15 - 12 = 3), and p2's KHÁ (else the district's
+    // 11 minus p2's would give it), so p2's TỐT too. The schools' sizes stay.
+    expect(bySchool.rows).toEqual([
+      { label: 'THPT Hai', values: [null, null, 17] },
+      { label: 'THPT Một', values: [null, null, 15] },
+      { label: 'Tổng', values: [21, 11, 32] },
+    ]);
+    expect(bySchool.csv).toContain('THPT Một,*,*,15');
+
+    // A student moves from p1's class to another class of p1: the old class no longer counts them.
+    records.set('p1-k0', { schoolId: 'p1', classId: 'p1-10B', grade: 10, level: 'KHA' });
+    await worker.markDirty([
+      { schoolId: 'p1', schoolYear: YEAR, group: 'p1-10A', part: 'p1-k0' },
+      { schoolId: 'p1', schoolYear: YEAR, group: 'p1-10B', part: 'p1-k0' },
+    ]);
+    await worker.refreshAll();
+    const after = await reader.table({ ...key, scope: 'SCHOOL', code: 'p1' }, CONDUCT, 'GRADE');
+    expect(after.rows[0]!.values[2]).toBe(15);
+  });
+
+  it('refuses a caller outside its reach, before reading anything', async () => {
+    const teacher: Principal = {
+      accountId: 't',
+      username: 't',
+      schoolId: 'p1',
+      roles: [{ role: 'SUBJECT_TEACHER', scope: { schoolId: 'p1' } }],
+      teaching: [],
+    };
+    await expect(
+      new StatisticsReader(store).authorize(teacher, { scope: 'SCHOOL', code: 'p1' }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+});
