@@ -93,6 +93,8 @@ export class StatisticsStore {
     const id = groupId(ref);
     const groupTotals = await this.writeLock.run(`statistics:${id}`, async () => {
       const group = await this.groups.findOne({ _id: id });
+      // A part that never counted and does not now (someone else's event): nothing to write.
+      if (!group && !(counts && Object.keys(counts).length)) return {};
       const parts = { ...(group?.parts ?? {}) };
       if (counts && Object.keys(counts).length) parts[part] = counts;
       else delete parts[part];

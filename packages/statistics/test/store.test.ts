@@ -7,6 +7,7 @@ import { StatisticsReader } from '../src/reader';
 import { StatisticsStore, type PartRef } from '../src/store';
 import type { StatisticsTableDefinition } from '../src/table-definition';
 
+jest.setTimeout(60_000);
 const logger = testLogger();
 const YEAR = '2025-2026';
 const CONDUCT: StatisticsTableDefinition = {

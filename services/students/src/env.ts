@@ -19,6 +19,10 @@ export const studentsConfigSchema = z.object({
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),
   /** A new lock group reads its topics from their start, so that no request is ever missed. */
   STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /** Consumer group of the statistics: the school directory and the service's own student events. */
+  STUDENTS_STATISTICS_CONSUMER_GROUP: z.string().min(1).default('hocbaso-students-statistics'),
+  /** A new statistics group reads its topics from their start, so the aggregates miss no change. */
+  STUDENTS_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   /** Keys the stored hashes of family link codes; unset: derived from INTERNAL_IDENTITY_SECRET. */
   FAMILY_LINK_CODE_SECRET: env.secret().optional(),
   /** How long a family link code can be redeemed (default 7 days). */

@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   correctionApplyRequested,
+  studentEnrolled,
   STUDENTS_EVENTS,
   STUDENTS_SOURCE,
   studentsCorrectionApplied,
@@ -26,11 +28,20 @@ import {
   type SubgraphServer,
   RECORD_LOCK_TOPIC,
 } from '@hocbaso/service-kit';
+import {
+  SCHOOL_PLACES_TOPIC,
+  StatisticsProjection,
+  StatisticsReader,
+  statisticsHandlers,
+  StatisticsStore,
+  withStatisticsSdl,
+} from '@hocbaso/statistics';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { StudentsConfig } from './env';
 import { applyCorrection } from './usecases/apply-correction';
 import { transferHandlers } from './usecases/apply-transfer';
+import { studentsStatistics } from './usecases/statistics';
 import { decideStudentsLock } from './usecases/record-locks';
 import { familyLinkCodeKey } from './domain/family-link-code';
 import { classModel } from './model/class.model';
@@ -45,7 +56,9 @@ import { createLoaders, type StudentsContext } from './resolvers/context';
 import { resolvers } from './resolvers';
 import type { StudentsDeps } from './usecases/deps';
 
-export const STUDENTS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+export const STUDENTS_TYPE_DEFS = parse(
+  withStatisticsSdl(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8')),
+);
 
 /** One operation sent to the database (a round trip): which collection, which method. */
 export interface DatabaseCall {
@@ -65,6 +78,8 @@ export interface StudentsService {
   server: SubgraphServer;
   deps: StudentsDeps;
   relay: OutboxRelay;
+  /** Keeps the dashboards' aggregates; `refreshAll()` recomputes what is marked (tests, the benchmark). */
+  statistics: StatisticsProjection;
   /** Starts recording every operation the service sends to its database. */
   recordDatabaseCalls(): DatabaseCallRecorder;
   listen(): Promise<number>;
@@ -115,9 +130,13 @@ export async function createStudentsService(
   });
 
   const now = () => new Date();
+  const statisticsStore = new StatisticsStore(connection.db!, writeLock);
+  const students = new StudentRepository(models.students, writeLock, now);
+  const { compute, triggers } = studentsStatistics(students);
+  const statistics = new StatisticsProjection({ store: statisticsStore, compute, logger });
   const locks = new RecordLockRegistry(models.recordLocks, writeLock, 'students', STUDENTS_SOURCE);
   const deps: StudentsDeps = {
-    students: new StudentRepository(models.students, writeLock, now),
+    students,
     classes: new ClassRepository(models.classes, writeLock, now),
     personalDataReads: new PersonalDataReadRepository(models.personalDataReads),
     locks,
@@ -139,6 +158,7 @@ export async function createStudentsService(
         lockoutMs: config.FAMILY_LINK_LOCKOUT_MINUTES * 60_000,
       },
     },
+    statisticsReader: new StatisticsReader(statisticsStore),
     now,
     changed: () => relay.notify(),
   };
@@ -154,6 +174,19 @@ export async function createStudentsService(
     },
     fromBeginning: config.STUDENTS_LOCKS_CONSUME_FROM_BEGINNING,
   });
+  // The dashboards (ADR 0012): the school directory from identity, and this service's own student
+  // events marking the students whose figures to recompute; a group (and dedupe) of its own. Both
+  // run as background work, which a request's record of database calls leaves out.
+  backgroundWork.run(true, () => statistics.start());
+  await backgroundWork.run(true, () =>
+    runtime.consume({
+      groupId: config.STUDENTS_STATISTICS_CONSUMER_GROUP,
+      topics: [SCHOOL_PLACES_TOPIC, studentEnrolled.topic],
+      handlers: statisticsHandlers({ store: statisticsStore, projection: statistics, triggers }),
+      fromBeginning: config.STUDENTS_STATISTICS_CONSUME_FROM_BEGINNING,
+      processedCollection: 'statistics_processed_events',
+    }),
+  );
 
   const server = await createSubgraphServer<StudentsContext>({
     name: 'students',
@@ -177,23 +210,34 @@ export async function createStudentsService(
     ],
     readiness: { mongodb: runtime.isReady },
     // Everything committed before the signal is published before the process exits.
-    onShutdown: () => runtime.close(),
+    onShutdown: async () => {
+      await statistics.stop();
+      await runtime.close();
+    },
   });
 
   return {
     server,
     deps,
     relay,
+    statistics,
     recordDatabaseCalls: () => recordDatabaseCalls(connection),
     listen: () => server.listen(config.STUDENTS_PORT, config.STUDENTS_HOST),
     close: () => server.close(),
   };
 }
 
-/** Mongoose's per-connection debug hook sees every collection operation this connection sends. */
+/** Marks the statistics' worker and consumer: their reads are not a request's. */
+const backgroundWork = new AsyncLocalStorage<true>();
+
+/**
+ * Mongoose's per-connection debug hook sees every collection operation this connection sends
+ * (but the statistics' background work's, which would make a request's count vary with timing).
+ */
 function recordDatabaseCalls(connection: Connection): DatabaseCallRecorder {
   const calls: DatabaseCall[] = [];
   connection.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+    if (backgroundWork.getStore()) return;
     calls.push({ collection, method, filter: args[0] });
   });
   return {

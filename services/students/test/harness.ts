@@ -61,6 +61,9 @@ export class StudentsHarness {
       // Each test file reads only the lock requests it publishes: see waitUntilLocksListening.
       STUDENTS_LOCKS_CONSUMER_GROUP: uniqueId('students-locks-test'),
       STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+      // The statistics too: a group of each file's own, from now on (see statistics.test.ts).
+      STUDENTS_STATISTICS_CONSUMER_GROUP: uniqueId('students-statistics-test'),
+      STUDENTS_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       ...overrides,
     });
     harness.service = await createStudentsService(harness.config, testLogger('students'));

@@ -58,6 +58,9 @@ const roleAssignmentSchema = new Schema<RoleAssignmentRecord>(
       classId: { type: String, default: null },
       subjectCode: { type: String, default: null },
       studentId: { type: String, default: null },
+      // DEPARTMENT_ANALYST only: its province (Sở GD&ĐT), narrowed to a district (Phòng GD&ĐT).
+      provinceCode: { type: String, default: null },
+      districtCode: { type: String, default: null },
     },
     grantedAt: { type: Date, required: true },
     grantedBy: { type: String, default: null },

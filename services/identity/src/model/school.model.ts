@@ -7,6 +7,10 @@ export interface SchoolDocument extends OutboxFields {
   /** The Ministry's school code (mã trường). */
   code: string;
   name: string;
+  /** Mã tỉnh (2 digits); null for a school registered without its place. */
+  provinceCode: string | null;
+  /** Mã quận/huyện (3 digits); set together with the province code. */
+  districtCode: string | null;
   createdAt: Date;
 }
 
@@ -15,6 +19,8 @@ const schoolSchema = new Schema<SchoolDocument>(
     _id: { type: String, required: true },
     code: { type: String, required: true },
     name: { type: String, required: true },
+    provinceCode: { type: String, default: null },
+    districtCode: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { collection: 'schools', versionKey: false },

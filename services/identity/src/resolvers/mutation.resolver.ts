@@ -16,7 +16,7 @@ import {
   revokeRole,
   type AssignTeachingInput,
 } from '../usecases/manage-roles';
-import { createSchool } from '../usecases/manage-schools';
+import { createSchool, type CreateSchoolInput } from '../usecases/manage-schools';
 import { logout, refreshSession } from '../usecases/sessions';
 import { callerOf, requirePrincipal, type IdentityContext } from './context';
 
@@ -42,7 +42,7 @@ export const Mutation = {
     return true;
   },
 
-  createSchool: (_: unknown, { input }: Args<{ code: string; name: string }>, context: IdentityContext) => {
+  createSchool: (_: unknown, { input }: Args<CreateSchoolInput>, context: IdentityContext) => {
     requirePrincipal(context);
     return createSchool(context.deps, callerOf(context), input);
   },

@@ -5,7 +5,13 @@ import { grantRole } from '../usecases/manage-roles';
 import { createSchool } from '../usecases/manage-schools';
 import { SYSTEM_CALLER, type IdentityDeps } from '../usecases/deps';
 
-export const DEMO_SCHOOL = { code: 'DEMO-THPT-01', name: 'Trường THPT Nguyễn Du (dữ liệu mẫu)' };
+// Placed in Quận 1, TP Hồ Chí Minh (mã tỉnh 79, mã quận 760), so the demo's dashboards have a district.
+export const DEMO_SCHOOL = {
+  code: 'DEMO-THPT-01',
+  name: 'Trường THPT Nguyễn Du (dữ liệu mẫu)',
+  provinceCode: '79',
+  districtCode: '760',
+};
 export const DEMO_SCHOOL_YEAR = '2025-2026';
 
 interface DemoPerson {

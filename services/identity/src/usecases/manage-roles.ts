@@ -11,6 +11,7 @@ import {
   type RoleScope,
 } from '@hocbaso/events';
 import { canAdministerSchool, canGrantRole } from '../domain/administration';
+import { roleScopePlaceProblems } from '../domain/school-place';
 import type { AccountDocument, RoleAssignmentRecord, TeachingAssignmentRecord } from '../model/account.model';
 import { actorOf, identityEvent, type Caller, type IdentityDeps } from './deps';
 import { loadAdministeredAccount } from './manage-accounts';
@@ -57,19 +58,28 @@ function scopeProblems(role: Role, scope: RoleScope, account: AccountDocument) {
       ),
     );
   }
+  problems.push(...roleScopePlaceProblems(role, scope));
   return problems;
 }
 
 /** Roles given by a verified family link, never by an administrator. */
 export const FAMILY_ROLES: readonly Role[] = ['PARENT', 'STUDENT'];
 
+/**
+ * A scope with every field present (null: not narrowed by it). The place codes only appear when
+ * set (a department analyst's), so every other role's scope, stored and published, keeps its shape.
+ */
 export function normalizeScope(scope: RoleScope): RoleScope {
+  const provinceCode = scope.provinceCode?.trim() || null;
+  const districtCode = scope.districtCode?.trim() || null;
   return {
     schoolId: scope.schoolId ?? null,
     grade: scope.grade ?? null,
     classId: scope.classId ?? null,
     subjectCode: scope.subjectCode ?? null,
     studentId: scope.studentId ?? null,
+    ...(provinceCode ? { provinceCode } : {}),
+    ...(districtCode ? { districtCode } : {}),
   };
 }
 

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { AppError, fieldProblem, forbidden, validationFailed } from '@hocbaso/errors';
 import { schoolCreated } from '@hocbaso/events';
 import { isPlatformAdmin } from '../domain/administration';
+import { parseSchoolPlace } from '../domain/school-place';
 import type { SchoolDocument } from '../model/school.model';
 import { actorOf, identityEvent, type Caller, type IdentityDeps } from './deps';
 
 export interface CreateSchoolInput {
   code: string;
   name: string;
+  /** Mã tỉnh (2 digits) and mã quận/huyện (3 digits): both or neither. */
+  provinceCode?: string | null;
+  districtCode?: string | null;
 }
 
 /** Registers a school (tenant). Platform administrators only, or the system at bootstrap. */
@@ -19,6 +23,7 @@ export async function createSchool(
   if (caller.principal && !isPlatformAdmin(caller.principal)) throw forbidden();
   const code = input.code.trim();
   const name = input.name.normalize('NFC').trim();
+  const { place, problems: placeProblems } = parseSchoolPlace(input);
   const problems = [
     ...(/^[A-Za-z0-9_-]{2,32}$/.test(code)
       ? []
@@ -32,16 +37,18 @@ export async function createSchool(
     ...(name.length >= 3 && name.length <= 200
       ? []
       : [fieldProblem('name', 'VALIDATION_FAILED', 'Tên trường cần từ 3 đến 200 ký tự.')]),
+    ...placeProblems,
   ];
   if (problems.length) throw validationFailed(problems);
   if (await deps.schools.findByCode(code))
     throw new AppError('CONFLICT', { message: `Mã trường "${code}" đã được đăng ký.` });
-  const school = { _id: randomUUID(), code, name, createdAt: deps.now() };
+  const school = { _id: randomUUID(), code, name, ...place, createdAt: deps.now() };
   await deps.schools.insert(school, [
     identityEvent(schoolCreated, 'schools', school._id, {
       schoolId: school._id,
       code,
       name,
+      ...place,
       actor: actorOf(caller),
     }),
   ]);

@@ -4,6 +4,7 @@ import { Mutation } from './mutation.resolver';
 import { Query } from './query.resolver';
 import { DateTime } from '@hocbaso/service-kit';
 import { DateScalar } from './scalars';
+import { Statistics } from './statistics.resolver';
 import { Enrolment, Student } from './student.resolver';
 
 export const resolvers = {
@@ -15,4 +16,5 @@ export const resolvers = {
   Class,
   Enrolment,
   FamilyLink,
+  Statistics,
 };

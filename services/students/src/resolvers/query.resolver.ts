@@ -4,6 +4,7 @@ import { placementOf } from '../usecases/enrolment';
 import { listClasses } from '../usecases/read-students';
 import { requirePrincipal, type StudentsContext } from './context';
 import { visibleClass } from './class.resolver';
+import { statisticsRoot } from './statistics.resolver';
 import { visibleStudent } from './student.resolver';
 
 export const Query = {
@@ -48,4 +49,6 @@ export const Query = {
     if (!schoolClass) return [];
     return (await context.loaders.roster.load(schoolClass._id)).filter((s) => visibleStudent(s, context));
   },
+
+  statistics: statisticsRoot,
 };

@@ -8,6 +8,7 @@ import {
   type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
+import type { StatisticsReader } from '@hocbaso/statistics';
 import type { ClassRepository } from '../model/class.repository';
 import type { FamilyLinkRepository } from '../model/family-link.repository';
 import type { StudentRepository } from '../model/student.repository';
@@ -29,6 +30,8 @@ export interface StudentsDeps {
   /** Family link codes and the links they made (verified parent and student access). */
   familyLinks: FamilyLinkRepository;
   familyLinkSettings: FamilyLinkSettings;
+  /** The dashboards' tables, from the aggregates the statistics projection keeps (never from records). */
+  statisticsReader: StatisticsReader;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;
