@@ -97,6 +97,13 @@ describe('a province cube', () => {
     expect(a.suppressedCells).toBe(0);
   });
 
+  it('gives a table no rows for a term it has no figures for (outcomes: the year only)', () => {
+    const yearOnly = buildCube({ ...CONDUCT, terms: ['YEAR'] }, 'TERM_1', { schools, totals });
+    const table = tableFor(yearOnly, { ...key('SCHOOL', 'a'), term: 'TERM_1' }, 'GRADE');
+    expect(table.rows).toEqual([]);
+    expect(table.columns).toHaveLength(6);
+  });
+
   it('lists the districts of a province, and the schools of a district, by name', () => {
     expect(tableFor(cube, key('PROVINCE', '79'), 'UNIT').rows.map((r) => r.label)).toEqual([
       'Quận/huyện 760',

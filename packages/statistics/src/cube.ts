@@ -165,8 +165,11 @@ export function tableFor(
       )
     : [''];
   const lines: Array<{ label: string; unit: string; grade: GradeKey; item: string }> = [];
+  const hasTerm = !definition.terms || definition.terms.includes(key.term);
   const itemLabel = (item: string) => (definition.items ? definition.items.label(item) : '');
-  if (rows === 'UNIT' && known && known.children.length) {
+  if (!hasTerm) {
+    // No figures for this term (e.g. outcomes are decided for the year): no rows, not zeros.
+  } else if (rows === 'UNIT' && known && known.children.length) {
     const children = [...known.children].sort((a, b) =>
       cube.units.get(a)!.label.localeCompare(cube.units.get(b)!.label, 'vi'),
     );

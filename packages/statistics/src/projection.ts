@@ -1,7 +1,10 @@
 import type { Logger } from '@hocbaso/service-kit';
 import { backoffDelay, sleep } from '@hocbaso/service-kit';
 import { countsOf, type Figure } from './cells';
-import type { PartRef, StatisticsStore } from './store';
+import type { DirtyMarker, PartRef, StatisticsStore } from './store';
+
+/** Marked parts taken at a time: a few classes' worth. */
+const BATCH = 200;
 
 export interface StatisticsProjectionOptions {
   store: StatisticsStore;
@@ -52,26 +55,41 @@ export class StatisticsProjection {
   async refreshAll(): Promise<number> {
     let done = 0;
     for (;;) {
-      const batch = await this.options.store.dirty(200);
+      const batch = await this.options.store.dirty(BATCH);
       if (batch.length === 0) return done;
-      for (const marker of batch) {
-        await this.refresh(marker);
-        done++;
-      }
+      await this.refresh(batch);
+      done += batch.length;
     }
   }
 
-  private async refresh(marker: Awaited<ReturnType<StatisticsStore['dirty']>>[number]): Promise<void> {
-    const figures = await this.options.compute(marker.ref);
-    await this.options.store.setPart(marker.ref, figures ? countsOf(figures) : null);
-    await this.options.store.clearDirty(marker);
+  /**
+   * Recomputes a batch of marked parts, group by group: the parts of a group are read together
+   * and written in one group write and one school write (a class's burst costs two writes).
+   */
+  private async refresh(batch: DirtyMarker[]): Promise<void> {
+    const byGroup = new Map<string, DirtyMarker[]>();
+    for (const marker of batch) {
+      const key = `${marker.ref.schoolId}|${marker.ref.schoolYear}|${marker.ref.group}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), marker]);
+    }
+    for (const markers of byGroup.values()) {
+      if (!this.running && this.loop) return;
+      const parts = await Promise.all(
+        markers.map(async (m) => {
+          const figures = await this.options.compute(m.ref);
+          return { part: m.ref.part, counts: figures ? countsOf(figures) : null };
+        }),
+      );
+      await this.options.store.setParts(markers[0]!.ref, parts);
+      await Promise.all(markers.map((m) => this.options.store.clearDirty(m)));
+    }
   }
 
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
       try {
-        const batch = await this.options.store.dirty(200);
+        const batch = await this.options.store.dirty(BATCH);
         if (batch.length === 0) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, this.idleMs);
@@ -83,10 +101,7 @@ export class StatisticsProjection {
           this.wake = undefined;
           continue;
         }
-        for (const marker of batch) {
-          if (!this.running) break;
-          await this.refresh(marker);
-        }
+        await this.refresh(batch);
         failures = 0;
       } catch (error) {
         // The store or a read failed: the marks stay, and the worker tries again later.

@@ -25,8 +25,11 @@ export interface StatisticsTableResult extends StatisticsTableView {
  * grow with the number of students (nor, while data is unchanged, of schools).
  */
 export class StatisticsReader {
-  private readonly areas = new Map<string, { version: number; area: Promise<AggregationArea> }>();
-  private readonly cubes = new Map<string, { version: number; cube: StatisticsCube }>();
+  private readonly areas = new Map<
+    string,
+    { version: number; places: string; area: Promise<AggregationArea> }
+  >();
+  private readonly cubes = new Map<string, { version: number; places: string; cube: StatisticsCube }>();
 
   constructor(private readonly store: StatisticsStore) {}
 
@@ -49,10 +52,12 @@ export class StatisticsReader {
     const areaSchools = areaOf(key, places);
     const areaKey = `${areaSchools.id}|${key.schoolYear}`;
     const cubeKey = `${areaKey}|${key.term}|${definition.name}`;
+    // A school placed since (no figure of its own yet) changes the area, not the version.
+    const placed = areaSchools.schools.map((s) => `${s.schoolId}:${s.districtCode}:${s.name}`).join('|');
     let cached = this.cubes.get(cubeKey);
-    if (!cached || cached.version !== version) {
-      const area = await this.area(areaKey, version, areaSchools.schools, key.schoolYear);
-      cached = { version, cube: buildCube(definition, key.term, area) };
+    if (!cached || cached.version !== version || cached.places !== placed) {
+      const area = await this.area(areaKey, version, placed, areaSchools.schools, key.schoolYear);
+      cached = { version, places: placed, cube: buildCube(definition, key.term, area) };
       this.cubes.set(cubeKey, cached);
     }
     const view = tableFor(cached.cube, key, rows);
@@ -62,18 +67,19 @@ export class StatisticsReader {
   private area(
     areaKey: string,
     version: number,
+    places: string,
     schools: SchoolPlace[],
     schoolYear: string,
   ): Promise<AggregationArea> {
     const cached = this.areas.get(areaKey);
-    if (cached && cached.version === version) return cached.area;
+    if (cached && cached.version === version && cached.places === places) return cached.area;
     const area = this.store
       .totalsOf(
         schools.map((s) => s.schoolId),
         schoolYear,
       )
       .then((totals) => ({ schools, totals }));
-    this.areas.set(areaKey, { version, area });
+    this.areas.set(areaKey, { version, places, area });
     area.catch(() => this.areas.delete(areaKey));
     return area;
   }

@@ -38,7 +38,8 @@ interface SchoolTotalsDocument {
   updatedAt: Date;
 }
 
-interface DirtyMarker {
+/** A part waiting to be recomputed; `gen` grows with each mark. */
+export interface DirtyMarker {
   _id: string;
   ref: PartRef;
   gen: number;
@@ -49,7 +50,7 @@ interface PlaceDocument extends Omit<SchoolPlace, 'schoolId'> {
   _id: string;
 }
 
-const groupId = (r: PartRef) => `${r.schoolId}|${r.schoolYear}|${r.group}`;
+const groupId = (r: Omit<PartRef, 'part'>) => `${r.schoolId}|${r.schoolYear}|${r.group}`;
 const schoolDocId = (schoolId: string, schoolYear: string) => `${schoolId}|${schoolYear}`;
 const markerId = (r: PartRef) => `${groupId(r)}|${r.part}`;
 
@@ -89,43 +90,59 @@ export class StatisticsStore {
 
   /** Replaces one part's figures (null: the part no longer counts) and rolls them up. Idempotent. */
   async setPart(ref: PartRef, counts: Counts | null): Promise<void> {
-    const part = safeKeyPart(ref.part);
-    const id = groupId(ref);
+    await this.setParts(ref, [{ part: ref.part, counts }]);
+  }
+
+  /**
+   * Replaces several parts of one group at once (one group write, one school write), and rolls
+   * them up. Idempotent: every step is a replace, compared with what is stored.
+   */
+  async setParts(
+    group: Omit<PartRef, 'part'>,
+    parts: ReadonlyArray<{ part: string; counts: Counts | null }>,
+  ): Promise<void> {
+    const id = groupId(group);
     const groupTotals = await this.writeLock.run(`statistics:${id}`, async () => {
-      const group = await this.groups.findOne({ _id: id });
-      // A part that never counted and does not now (someone else's event): nothing to write.
-      if (!group && !(counts && Object.keys(counts).length)) return {};
-      const parts = { ...(group?.parts ?? {}) };
-      if (counts && Object.keys(counts).length) parts[part] = counts;
-      else delete parts[part];
-      if (group && sameCounts(group.parts[part], parts[part])) return group.totals;
-      const totals = sumCounts(Object.values(parts));
+      const stored = await this.groups.findOne({ _id: id });
+      const next = { ...(stored?.parts ?? {}) };
+      for (const { part, counts } of parts) {
+        if (counts && Object.keys(counts).length) next[safeKeyPart(part)] = counts;
+        else delete next[safeKeyPart(part)];
+      }
+      // Parts that never counted and do not now (someone else's event): nothing to write.
+      if (!stored && Object.keys(next).length === 0) return {};
+      if (
+        stored &&
+        parts.every(({ part }) => sameCounts(stored.parts[safeKeyPart(part)], next[safeKeyPart(part)]))
+      )
+        return stored.totals;
+      const totals = sumCounts(Object.values(next));
       await this.groups.replaceOne(
         { _id: id },
-        { schoolId: ref.schoolId, schoolYear: ref.schoolYear, group: ref.group, parts, totals },
+        { schoolId: group.schoolId, schoolYear: group.schoolYear, group: group.group, parts: next, totals },
         { upsert: true },
       );
       return totals;
     });
     // Always compared with the school's copy: a crash between the two writes is mended by the retry.
-    const schoolId = schoolDocId(ref.schoolId, ref.schoolYear);
+    const schoolId = schoolDocId(group.schoolId, group.schoolYear);
     const changed = await this.writeLock.run(`statistics:${schoolId}`, async () => {
       const school = await this.schools.findOne({ _id: schoolId });
-      const groupKey = safeKeyPart(ref.group);
+      const groupKey = safeKeyPart(group.group);
       if (sameCounts(school?.groups[groupKey], groupTotals)) return false;
       const groups = { ...(school?.groups ?? {}) };
       if (Object.keys(groupTotals).length) groups[groupKey] = groupTotals;
       else delete groups[groupKey];
       await this.schools.replaceOne(
         { _id: schoolId },
-        { schoolId: ref.schoolId, schoolYear: ref.schoolYear, groups },
+        { schoolId: group.schoolId, schoolYear: group.schoolYear, groups },
         { upsert: true },
       );
       await this.schoolTotals.replaceOne(
         { _id: schoolId },
         {
-          schoolId: ref.schoolId,
-          schoolYear: ref.schoolYear,
+          schoolId: group.schoolId,
+          schoolYear: group.schoolYear,
           totals: sumCounts(Object.values(groups)),
           updatedAt: new Date(),
         },
@@ -134,8 +151,8 @@ export class StatisticsStore {
       return true;
     });
     if (changed)
-      await this.writeLock.run(`statistics-version:${ref.schoolYear}`, () =>
-        this.versions.updateOne({ _id: ref.schoolYear }, { $inc: { version: 1 } }, { upsert: true }),
+      await this.writeLock.run(`statistics-version:${group.schoolYear}`, () =>
+        this.versions.updateOne({ _id: group.schoolYear }, { $inc: { version: 1 } }, { upsert: true }),
       );
   }
 

@@ -1,3 +1,5 @@
+import type { StatisticsTerm } from './key';
+
 /**
  * A dashboard table a subgraph contributes: its count columns add up to its total (every student
  * counted falls in exactly one column), so totals and suppression follow from the definition.
@@ -16,6 +18,8 @@ export interface StatisticsTableDefinition {
   columns: ReadonlyArray<{ key: string; label: string }>;
   /** Label of the total column (the sum of the count columns). */
   totalLabel: string;
+  /** The terms the table has figures for (default all); another term's table has no rows. */
+  terms?: readonly StatisticsTerm[];
   /** Averages shown after the total: a contributed sum over the students counted in the total. */
   averages?: ReadonlyArray<{ label: string; sumColumn: string }>;
 }

@@ -150,6 +150,17 @@ describe('statistics kept from records by parts, groups and schools', () => {
     ]);
     expect(bySchool.csv).toContain('THPT Một,*,*,15');
 
+    // A school placed in the district since shows up at once, before it has a figure of its own.
+    await store.placeSchool({
+      schoolId: 'p3',
+      code: 'P3',
+      name: 'THPT Ba',
+      provinceCode: '79',
+      districtCode: '760',
+    });
+    const withNewSchool = await reader.table(key, CONDUCT, 'UNIT');
+    expect(withNewSchool.rows.map((r) => r.label)).toEqual(['THPT Ba', 'THPT Hai', 'THPT Một', 'Tổng']);
+
     // A student moves from p1's class to another class of p1: the old class no longer counts them.
     records.set('p1-k0', { schoolId: 'p1', classId: 'p1-10B', grade: 10, level: 'KHA' });
     await worker.markDirty([
