@@ -7,7 +7,7 @@ const required = {
 };
 
 describe('academics configuration', () => {
-  it('has the documented defaults, and reads the roster and the lock requests from the beginning of the topics', () => {
+  it('has the documented defaults, and reads the roster, the lock requests and the statistics topics from the beginning', () => {
     expect(academicsConfigSchema.parse(required)).toMatchObject({
       ACADEMICS_HOST: '127.0.0.1',
       ACADEMICS_PORT: 4003,
@@ -16,6 +16,8 @@ describe('academics configuration', () => {
       ACADEMICS_ROSTER_FROM_BEGINNING: true,
       ACADEMICS_LOCKS_CONSUMER_GROUP: 'academics-record-locks',
       ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: true,
+      ACADEMICS_STATISTICS_CONSUMER_GROUP: 'hocbaso-academics-statistics',
+      ACADEMICS_STATISTICS_CONSUME_FROM_BEGINNING: true,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       OUTBOX_POLL_INTERVAL_MS: 500,
       LOG_LEVEL: 'info',

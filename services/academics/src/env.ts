@@ -39,6 +39,19 @@ export const academicsConfigSchema = z.object({
    * is ever missed (requests are idempotent by lock and correction id). Only tests turn it off.
    */
   ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /**
+   * The Kafka consumer group of the dashboard statistics: identity's school directory and the
+   * service's own subject results (one per deployment; tests give each instance its own).
+   */
+  ACADEMICS_STATISTICS_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('hocbaso-academics-statistics'),
+  /**
+   * Read those topics from their beginning when the group is new, so the directory knows every
+   * school and every class's figures are computed. Only tests turn it off.
+   */
+  ACADEMICS_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
 });

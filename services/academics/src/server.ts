@@ -5,6 +5,7 @@ import {
   academicsCorrectionApplied,
   academicsLockConfirmed,
   ACADEMICS_SOURCE,
+  subjectResultRecorded,
 } from '@hocbaso/events';
 import {
   createServiceRuntime,
@@ -17,10 +18,20 @@ import {
   type OutboxRelay,
   type SubgraphServer,
 } from '@hocbaso/service-kit';
+import {
+  SCHOOL_PLACES_TOPIC,
+  StatisticsProjection,
+  StatisticsReader,
+  StatisticsStore,
+  statisticsHandlers,
+  withStatisticsSdl,
+} from '@hocbaso/statistics';
 import { parse } from 'graphql';
 import type { AcademicsConfig } from './env';
 import { RECORD_LOCK_TOPICS, recordLockHandlers, ROSTER_TOPICS, rosterHandlers } from './events';
 import { academicsRoutes } from './http/routes';
+import { classMembersModel } from './model/class-members.model';
+import { ClassMembersRepository } from './model/class-members.repository';
 import { gradebookModel } from './model/gradebook.model';
 import { gradebookExportModel } from './model/gradebook-export.model';
 import { GradebookExportRepository } from './model/gradebook-export.repository';
@@ -32,13 +43,18 @@ import type { AcademicsContext } from './resolvers/context';
 import { resolvers } from './resolvers';
 import type { AcademicsDeps } from './usecases/deps';
 import { createLoaders } from './usecases/loaders';
+import { computeClassStatistics, placementParts, statisticsTriggers } from './usecases/statistics';
 
-export const ACADEMICS_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+export const ACADEMICS_TYPE_DEFS = parse(
+  withStatisticsSdl(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8')),
+);
 
 export interface AcademicsService {
   server: SubgraphServer;
   deps: AcademicsDeps;
   relay: OutboxRelay;
+  /** Keeps the dashboard figures up to date (tests call `refreshAll`). */
+  statistics: StatisticsProjection;
   listen(): Promise<number>;
   close(): Promise<void>;
 }
@@ -62,6 +78,7 @@ export async function createAcademicsService(
     gradebookExports: gradebookExportModel(connection),
     rosterClasses: rosterClassModel(connection),
     rosterStudents: rosterStudentModel(connection),
+    classMembers: classMembersModel(connection),
     recordLocks: recordLockModel(connection),
     correctionRefusals: correctionRefusalModel(connection),
   };
@@ -72,6 +89,27 @@ export async function createAcademicsService(
         [...ACADEMICS_EVENTS, academicsLockConfirmed, academicsCorrectionApplied].map((e) => e.topic),
       ),
     ],
+  });
+
+  // The dashboards (issue 7): a class is a part of its school's figures, recomputed from the
+  // class's gradebooks after a change. Its reads are not counted with the requests'.
+  const statisticsStore = new StatisticsStore(connection.db!, writeLock);
+  const statisticsRoster = new RosterRepository(
+    models.rosterClasses,
+    models.rosterStudents,
+    writeLock,
+    new RoundTripCounter(),
+  );
+  const statisticsReaders = {
+    gradebooks: new GradebookRepository(models.gradebooks, writeLock, new RoundTripCounter()),
+    roster: statisticsRoster,
+    classMembers: new ClassMembersRepository(models.classMembers, writeLock),
+    logger: logger.child({ component: 'statistics' }),
+  };
+  const statistics = new StatisticsProjection({
+    store: statisticsStore,
+    compute: (ref) => computeClassStatistics(statisticsReaders, ref),
+    logger,
   });
 
   const roundTrips = new RoundTripCounter();
@@ -90,6 +128,7 @@ export async function createAcademicsService(
       ACADEMICS_SOURCE,
     ),
     roundTrips,
+    statisticsReader: new StatisticsReader(statisticsStore),
     now: () => new Date(),
     changed: () => relay.notify(),
   };
@@ -104,8 +143,12 @@ export async function createAcademicsService(
     groupId: config.ACADEMICS_CONSUMER_GROUP,
     topics: ROSTER_TOPICS,
     // The consumer's own repository: its round trips are not counted with the requests'.
+    // After each change of where a student counts, the statistics mark the student's classes.
     handlers: rosterHandlers(
       new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, new RoundTripCounter()),
+      statisticsReaders.classMembers,
+      async (studentId, schoolYear) =>
+        statistics.markDirty(await placementParts(statisticsRoster, studentId, schoolYear)),
     ),
     fromBeginning: config.ACADEMICS_ROSTER_FROM_BEGINNING,
   });
@@ -129,6 +172,19 @@ export async function createAcademicsService(
     fromBeginning: config.ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING,
   });
 
+  // The statistics: identity's school directory, and the classes each subject result touches.
+  await runtime.consume({
+    groupId: config.ACADEMICS_STATISTICS_CONSUMER_GROUP,
+    topics: [SCHOOL_PLACES_TOPIC, subjectResultRecorded.topic],
+    handlers: statisticsHandlers({
+      store: statisticsStore,
+      projection: statistics,
+      triggers: statisticsTriggers({ roster: statisticsRoster }),
+    }),
+    fromBeginning: config.ACADEMICS_STATISTICS_CONSUME_FROM_BEGINNING,
+    processedCollection: 'statistics_processed_events',
+  });
+
   const server = await createSubgraphServer<AcademicsContext>({
     name: 'academics',
     typeDefs: ACADEMICS_TYPE_DEFS,
@@ -139,13 +195,18 @@ export async function createAcademicsService(
     readiness: { mongodb: runtime.isReady },
     extraRoutes: academicsRoutes({ deps, identitySecret: config.INTERNAL_IDENTITY_SECRET, logger }),
     // Everything committed before the signal is published before the process exits.
-    onShutdown: () => runtime.close(),
+    onShutdown: async () => {
+      await statistics.stop();
+      await runtime.close();
+    },
   });
 
+  statistics.start();
   return {
     server,
     deps,
     relay,
+    statistics,
     listen: () => server.listen(config.ACADEMICS_PORT, config.ACADEMICS_HOST),
     close: () => server.close(),
   };

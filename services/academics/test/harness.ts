@@ -2,14 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   classCreated,
   createEvent,
+  IDENTITY_SOURCE,
   lockReleased,
   lockRequested,
+  schoolCreated,
   SIGNATURES_SOURCE,
   STUDENTS_SOURCE,
   studentEnrolled,
   studentLeftClass,
   studentPersonalDataChanged,
   studentStatusChanged,
+  subjectResultRecorded,
   SYSTEM_ACTOR,
   type CloudEvent,
   type EventContract,
@@ -92,6 +95,8 @@ export class AcademicsHarness {
       ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
       ACADEMICS_LOCKS_CONSUMER_GROUP: uniqueId(`academics-test-locks-${prefix}`),
       ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+      ACADEMICS_STATISTICS_CONSUMER_GROUP: uniqueId(`academics-test-statistics-${prefix}`),
+      ACADEMICS_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
@@ -105,8 +110,48 @@ export class AcademicsHarness {
       brokers: infra().kafkaBrokers,
       logger: testLogger('students-producer'),
     });
-    await Promise.all([harness.untilConsuming(), harness.untilConsumingLockRequests()]);
+    await Promise.all([
+      harness.untilConsuming(),
+      harness.untilConsumingLockRequests(),
+      harness.untilConsumingStatistics(),
+    ]);
     return harness;
+  }
+
+  /** The same for the statistics consumer: a probe school until the service has handled it. */
+  private async untilConsumingStatistics(): Promise<void> {
+    await eventually(
+      async () => {
+        const probe = this.schoolCreatedEvent(uniqueId('probe-school'), null, null);
+        await this.publishEvents([probe]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return !!(await this.db
+          .collection('statistics_processed_events')
+          .findOne({ _id: probe.event.id as never }));
+      },
+      60_000,
+      500,
+    );
+  }
+
+  /** Identity's `schoolCreated`, as its relay publishes it: where a school is, for the statistics. */
+  schoolCreatedEvent(schoolId: string, provinceCode: string | null, districtCode: string | null) {
+    return {
+      topic: schoolCreated.topic,
+      event: createEvent(schoolCreated, {
+        source: IDENTITY_SOURCE,
+        subject: `schools/${schoolId}`,
+        key: schoolId,
+        data: {
+          schoolId,
+          code: schoolId.slice(-8).toUpperCase(),
+          name: `Trường THPT ${schoolId.slice(-6)}`,
+          provinceCode,
+          districtCode,
+          actor: SYSTEM_ACTOR,
+        },
+      }) as CloudEvent,
+    };
   }
 
   /**
@@ -391,6 +436,29 @@ export class AcademicsHarness {
       },
       timeoutMs,
       25,
+    );
+  }
+
+  /**
+   * Waits until the statistics are up to date: every subject result published has been consumed
+   * by the statistics consumer and every class it marked has been recomputed.
+   */
+  async statisticsSettled(timeoutMs = 240_000): Promise<void> {
+    await this.settle(timeoutMs);
+    await eventually(
+      async () => {
+        const published = await this.db
+          .collection('event_log')
+          .find({ type: subjectResultRecorded.type }, { projection: { _id: 1 } })
+          .toArray();
+        const handled = await this.db
+          .collection('statistics_processed_events')
+          .countDocuments({ _id: { $in: published.map((e) => e._id) } });
+        if (handled < published.length) return false;
+        return (await this.db.collection('statistics_dirty').countDocuments({})) === 0;
+      },
+      timeoutMs,
+      100,
     );
   }
 

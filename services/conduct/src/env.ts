@@ -22,6 +22,10 @@ export const conductConfigSchema = z.object({
   CONDUCT_LOCKS_CONSUMER_GROUP: z.string().min(1).default('conduct-record-locks'),
   /** A new lock group reads its topics from their start, so that no lock or correction request is missed. */
   CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /** Consumer group of the statistics (school places, conduct's own events, class changes); one per deployment. */
+  CONDUCT_STATISTICS_CONSUMER_GROUP: z.string().min(1).default('hocbaso-conduct-statistics'),
+  /** A new statistics group reads its topics from their start, so every student is counted. */
+  CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
 });

@@ -22,6 +22,13 @@ import {
   type OutboxRelay,
   type SubgraphServer,
 } from '@hocbaso/service-kit';
+import {
+  StatisticsProjection,
+  StatisticsReader,
+  StatisticsStore,
+  statisticsHandlers,
+  withStatisticsSdl,
+} from '@hocbaso/statistics';
 import { parse } from 'graphql';
 import type { ConductConfig } from './env';
 import { RECORD_LOCK_TOPICS, recordLockHandlers } from './events/record-lock-handlers';
@@ -32,14 +39,19 @@ import { readModels } from './model/read-model.model';
 import { createLoaders, type ConductContext } from './resolvers/context';
 import { resolvers } from './resolvers';
 import type { ConductDeps } from './usecases/deps';
+import { computeStudentFigures, STATISTICS_TOPICS, statisticsTriggers } from './usecases/statistics';
 
-export const CONDUCT_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+export const CONDUCT_TYPE_DEFS = parse(
+  withStatisticsSdl(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8')),
+);
 
 export interface ConductService {
   server: SubgraphServer;
   deps: ConductDeps;
   relay: OutboxRelay;
   roundTrips: RoundTripCounter;
+  /** The dashboards' aggregates and the worker that keeps them (tests call `refreshAll`). */
+  statistics: { store: StatisticsStore; projection: StatisticsProjection };
   listen(): Promise<number>;
   close(): Promise<void>;
 }
@@ -72,6 +84,13 @@ export async function createConductService(config: ConductConfig, logger: Logger
     ],
   });
 
+  const statisticsStore = new StatisticsStore(runtime.connection.db!, runtime.writeLock);
+  const projection = new StatisticsProjection({
+    store: statisticsStore,
+    compute: (ref) => computeStudentFigures(repository, ref),
+    logger,
+  });
+
   // One registry: its gate keeps a lock from being decided while a write (or correction) is in flight.
   const locks = new RecordLockRegistry(lockModel, runtime.writeLock, 'conduct', CONDUCT_SOURCE);
   const deps: ConductDeps = {
@@ -82,12 +101,13 @@ export async function createConductService(config: ConductConfig, logger: Logger
     now: () => new Date(),
     bothFailing: config.BOTH_FAILING_OUTCOME,
     changed: () => relay.notify(),
+    statisticsReader: new StatisticsReader(statisticsStore),
   };
   // Read models from the students and academics events, from the beginning of their topics.
   await runtime.consume({
     groupId: config.CONDUCT_CONSUMER_GROUP,
     topics: CONSUMED_TOPICS,
-    handlers: conductEventHandlers(deps),
+    handlers: conductEventHandlers(deps, projection),
     fromBeginning: config.CONDUCT_CONSUME_FROM_BEGINNING,
   });
   // Signatures' lock, unlock and correction requests in a group of their own: not queued behind
@@ -97,6 +117,19 @@ export async function createConductService(config: ConductConfig, logger: Logger
     topics: RECORD_LOCK_TOPICS,
     handlers: recordLockHandlers(deps),
     fromBeginning: config.CONDUCT_LOCKS_CONSUME_FROM_BEGINNING,
+  });
+  // The statistics in a group of their own: the school directory, conduct's own changes and class
+  // changes mark students, whose figures the projection recomputes from the records.
+  await runtime.consume({
+    groupId: config.CONDUCT_STATISTICS_CONSUMER_GROUP,
+    topics: STATISTICS_TOPICS,
+    handlers: statisticsHandlers({
+      store: statisticsStore,
+      projection,
+      triggers: statisticsTriggers(repository),
+    }),
+    fromBeginning: config.CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING,
+    processedCollection: 'statistics_processed_events',
   });
 
   const server = await createSubgraphServer<ConductContext>({
@@ -120,14 +153,19 @@ export async function createConductService(config: ConductConfig, logger: Logger
       })),
     ],
     readiness: { mongodb: runtime.isReady },
-    onShutdown: () => runtime.close(),
+    onShutdown: async () => {
+      await projection.stop();
+      await runtime.close();
+    },
   });
 
+  projection.start();
   return {
     server,
     deps,
     relay,
     roundTrips,
+    statistics: { store: statisticsStore, projection },
     listen: () => server.listen(config.CONDUCT_PORT, config.CONDUCT_HOST),
     close: () => server.close(),
   };

@@ -67,14 +67,8 @@ describe('corrections in conduct', () => {
       publish: () => harness.publishSignaturesEvent(correctionApplyRequested, data.studentId, data),
     };
   };
-  const answer = async (correctionId: string) => {
-    const [found] = await collector.waitFor(
-      (e: CloudEvent) =>
-        e.type === conductCorrectionApplied.type &&
-        (e.data as CorrectionOutcome).correctionId === correctionId,
-    );
-    return found!;
-  };
+  const answer = (correctionId: string) =>
+    harness.ownEvent(collector, conductCorrectionApplied.type, { correctionId });
   /** The page as stored, without the outbox (which the relay empties meanwhile). */
   const stored = async () =>
     JSON.stringify(
@@ -120,10 +114,8 @@ describe('corrections in conduct', () => {
       { unit: 'STUDENT_YEAR', schoolId: harness.schoolId, schoolYear: SCHOOL_YEAR, classId, studentId },
       lockId,
     );
-    const [confirmed] = await collector.waitFor(
-      (e) => e.type === 'vn.hocbaso.conduct.lock.confirmed' && (e.data as LockConfirmation).lockId === lockId,
-    );
-    expect((confirmed!.event.data as LockConfirmation).outcome).toBe('APPLIED');
+    const confirmed = await harness.ownEvent(collector, 'vn.hocbaso.conduct.lock.confirmed', { lockId });
+    expect((confirmed.event.data as LockConfirmation).outcome).toBe('APPLIED');
     expect((await record('TERM_2', 'KHA')).errors?.[0]?.extensions?.code).toBe('RECORD_LOCKED');
   });
   afterAll(async () => {

@@ -8,6 +8,8 @@ import {
   SIGNATURES_SOURCE,
   STUDENTS_SOURCE,
   ACADEMICS_SOURCE,
+  IDENTITY_SOURCE,
+  schoolCreated,
   studentEnrolled,
   subjectResultRecorded,
   SYSTEM_ACTOR,
@@ -20,6 +22,8 @@ import { KafkaEventBus, type Principal } from '@hocbaso/service-kit';
 import {
   eventually,
   infra,
+  type CollectedEvent,
+  type EventCollector,
   testLogger,
   uniqueDbName,
   uniqueId,
@@ -69,6 +73,8 @@ export class ConductHarness {
       CONDUCT_CONSUME_FROM_BEGINNING: 'false',
       CONDUCT_LOCKS_CONSUMER_GROUP: uniqueId('conduct-locks-test'),
       CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+      CONDUCT_STATISTICS_CONSUMER_GROUP: uniqueId('conduct-statistics-test'),
+      CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
@@ -130,6 +136,42 @@ export class ConductHarness {
     throw new Error('the conduct lock consumer did not start listening within 60 s');
   }
 
+  /**
+   * Announces a school and where it is, as identity does, until the statistics consumer (its own
+   * group, starting at the latest offsets) has placed it: from then on it misses nothing.
+   */
+  async announceSchool(place: {
+    schoolId: string;
+    provinceCode: string;
+    districtCode: string;
+    name?: string;
+  }): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      await this.publish(
+        schoolCreated,
+        place.schoolId,
+        {
+          schoolId: place.schoolId,
+          code: place.schoolId.slice(0, 8),
+          name: place.name ?? `Trường ${place.schoolId.slice(0, 8)}`,
+          provinceCode: place.provinceCode,
+          districtCode: place.districtCode,
+          actor: SYSTEM_ACTOR,
+        },
+        IDENTITY_SOURCE,
+      );
+      const seen = await eventually(
+        async () =>
+          !!(await this.db.collection('statistics_school_places').findOne({ _id: place.schoolId as never })),
+        1_500,
+        100,
+      ).catch(() => false);
+      if (seen) return;
+    }
+    throw new Error('the conduct statistics consumer did not start listening within 60 s');
+  }
+
   /** Publishes signatures' lock request for this scope (to the owners lockOwnersOf names), keyed by the lock id. */
   async requestLock(scope: LockScope, lockId: string): Promise<void> {
     await this.publish(
@@ -185,6 +227,26 @@ export class ConductHarness {
     return logged.map((e) => e.data as T);
   }
 
+  /**
+   * The event of this type this service published with these data (found in its own event log),
+   * as the collector received it: another conduct service on the same broker (a benchmark's, a
+   * running stack's) answers the same lock and correction requests, from its own database.
+   */
+  async ownEvent(
+    collector: EventCollector,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<CollectedEvent> {
+    const filter = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
+    const logged = await eventually(
+      () => this.db.collection<{ _id: string }>('event_log').findOne({ type, ...filter }),
+      30_000,
+      50,
+    );
+    const [found] = await collector.waitFor((event) => event.id === logged._id);
+    return found!;
+  }
+
   /** Waits until the outbox relay has published every pending event. */
   async settle(timeoutMs = 20_000): Promise<void> {
     await eventually(
@@ -213,12 +275,12 @@ export class ConductHarness {
   }
 
   /** A class with its homeroom teacher and `size` students, announced on Kafka as the students service would. */
-  async createClass(size: number, grade: 10 | 11 | 12 = 10) {
+  async createClass(size: number, grade: 10 | 11 | 12 = 10, schoolId: string = this.schoolId) {
     const classId = randomUUID();
     const homeroomTeacherId = randomUUID();
     await this.publish(classCreated, classId, {
       classId,
-      schoolId: this.schoolId,
+      schoolId,
       schoolYear: SCHOOL_YEAR,
       grade,
       name: `${grade}A${size}`,
@@ -230,7 +292,7 @@ export class ConductHarness {
       await this.publish(studentEnrolled, studentId, {
         studentId,
         fullName: `Học sinh ${index + 1}`,
-        schoolId: this.schoolId,
+        schoolId,
         classId,
         schoolYear: SCHOOL_YEAR,
         grade,
@@ -240,7 +302,10 @@ export class ConductHarness {
       });
     }
     await eventually(
-      async () => (await this.service.deps.repository.roster(classId)).length === size,
+      // The class and its students come on different topics: wait for both.
+      async () =>
+        (await this.service.deps.repository.roster(classId)).length === size &&
+        !!(await this.service.deps.repository.findClass(classId)),
       60_000,
       100,
     );

@@ -8,8 +8,11 @@ import {
   studentLeftClass,
   studentPersonalDataChanged,
   studentStatusChanged,
+  type CloudEvent,
+  type EventData,
 } from '@hocbaso/events';
 import type { EventHandler } from '@hocbaso/service-kit';
+import type { ClassMembersRepository } from '../model/class-members.repository';
 import type { RosterRepository } from '../model/roster.repository';
 import { applyCorrection } from '../usecases/apply-correction';
 import { decideLock } from '../usecases/decide-lock';
@@ -33,14 +36,39 @@ export const ROSTER_EVENTS = [
 
 export const ROSTER_TOPICS = [...new Set(ROSTER_EVENTS.map((c) => c.topic))];
 
-export function rosterHandlers(roster: RosterRepository): Record<string, EventHandler> {
+/**
+ * Told after the roster recorded a change of where a student counts (joined or left a class, a new
+ * status): the statistics mark the student's classes (of that school year, or of every year). Called
+ * by the roster consumer itself, after its write, so the recomputation sees the change.
+ */
+export type StudentPlacementChanged = (studentId: string, schoolYear?: string) => Promise<void>;
+
+export function rosterHandlers(
+  roster: RosterRepository,
+  members: ClassMembersRepository,
+  placementChanged: StudentPlacementChanged = async () => {},
+): Record<string, EventHandler> {
+  const then =
+    (handler: EventHandler, student: (event: CloudEvent) => [string, string?]): EventHandler =>
+    async (event) => {
+      await handler(event);
+      await placementChanged(...student(event));
+    };
   return {
     [classCreated.type]: onClassCreated(roster),
     [classHomeroomTeacherChanged.type]: onClassHomeroomTeacherChanged(roster),
-    [studentEnrolled.type]: onStudentEnrolled(roster),
-    [studentLeftClass.type]: onStudentLeftClass(roster),
+    [studentEnrolled.type]: then(onStudentEnrolled(roster, members), (event) => {
+      const data = event.data as EventData<typeof studentEnrolled>;
+      return [data.studentId, data.schoolYear];
+    }),
+    [studentLeftClass.type]: then(onStudentLeftClass(roster), (event) => {
+      const data = event.data as EventData<typeof studentLeftClass>;
+      return [data.studentId, data.schoolYear];
+    }),
     [studentPersonalDataChanged.type]: onStudentPersonalDataChanged(roster),
-    [studentStatusChanged.type]: onStudentStatusChanged(roster),
+    [studentStatusChanged.type]: then(onStudentStatusChanged(roster), (event) => [
+      (event.data as EventData<typeof studentStatusChanged>).studentId,
+    ]),
   };
 }
 

@@ -1,8 +1,9 @@
 import { studentEnrolled, type CloudEvent, type EventData } from '@hocbaso/events';
+import type { ClassMembersRepository } from '../model/class-members.repository';
 import type { RosterRepository } from '../model/roster.repository';
 
 /** The student joins a class: a new enrolment (or the same one again, when replayed). */
-export function onStudentEnrolled(roster: RosterRepository) {
+export function onStudentEnrolled(roster: RosterRepository, members: ClassMembersRepository) {
   return async (event: CloudEvent): Promise<void> => {
     const data = event.data as EventData<typeof studentEnrolled>;
     await roster.saveStudent(data.studentId, (current) => ({
@@ -24,5 +25,6 @@ export function onStudentEnrolled(roster: RosterRepository) {
       ],
       updatedAt: new Date(event.time),
     }));
+    await members.add(data.classId, data.studentId, new Date(event.time));
   };
 }

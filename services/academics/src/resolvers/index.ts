@@ -3,6 +3,7 @@ import { Gradebook, GradebookLine } from './gradebook.resolver';
 import { Mutation } from './mutation.resolver';
 import { Query } from './query.resolver';
 import { DateTime } from '@hocbaso/service-kit';
+import { Statistics } from './statistics.resolver';
 import { Student } from './student.resolver';
 import { LearningResult, Reassessment, SubjectResult } from './subject-result.resolver';
 import { Subject } from './subject.resolver';
@@ -21,4 +22,5 @@ export const resolvers = {
   TermMarks,
   Gradebook,
   GradebookLine,
+  Statistics,
 };

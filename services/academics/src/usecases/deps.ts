@@ -13,6 +13,7 @@ import {
   type RecordCorrections,
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
+import type { StatisticsReader } from '@hocbaso/statistics';
 import type { MergedSubjectResult, PeriodResult } from '../domain/subject-result';
 import type { GradebookExportRepository } from '../model/gradebook-export.repository';
 import type { GradebookRepository } from '../model/gradebook.repository';
@@ -34,6 +35,8 @@ export interface AcademicsDeps {
   /** Corrections applied on signatures' request (through `locks`' gate), refusals answered. */
   corrections: RecordCorrections;
   roundTrips: RoundTripCounter;
+  /** The dashboard tables, from the schools' aggregates (never from the gradebooks). */
+  statisticsReader: StatisticsReader;
   now: () => Date;
   /** Wakes the outbox relay after a write so that its events leave at once. */
   changed: () => void;

@@ -9,11 +9,26 @@ import {
   type EventData,
 } from '@hocbaso/events';
 import type { EventHandler } from '@hocbaso/service-kit';
+import type { PartRef } from '@hocbaso/statistics';
 import type { ConductDeps } from '../usecases/deps';
 import { recomputeStanding } from '../usecases/record-conduct';
+import { studentPart } from '../usecases/statistics';
 
-/** Handlers of the events conduct keeps its read models from (students and academics). */
-export function conductEventHandlers(deps: ConductDeps): Record<string, EventHandler> {
+/** Where a roster change is told to the statistics (their projection's marks). */
+export interface RosterMarks {
+  markDirty(refs: readonly PartRef[]): Promise<void>;
+}
+
+/**
+ * Handlers of the events conduct keeps its read models from (students and academics). A student
+ * joining or leaving a class is marked for the statistics here too, once the roster has moved: the
+ * statistics consumer (a group of its own) may see the event before this read model does, and
+ * would then recompute the student in the class they left.
+ */
+export function conductEventHandlers(
+  deps: ConductDeps,
+  statistics?: RosterMarks,
+): Record<string, EventHandler> {
   const system = (event: CloudEvent) => ({ principal: null, requestId: `event:${event.id}` });
   return {
     // on class created: the class, its grade and homeroom teacher.
@@ -44,11 +59,13 @@ export function conductEventHandlers(deps: ConductDeps): Record<string, EventHan
         grade: e.grade,
         fullName: e.fullName,
       });
+      await statistics?.markDirty([studentPart(e)]);
       await recomputeStanding(deps, system(event), e.studentId, e.schoolYear);
     },
     [studentLeftClass.type]: async (event) => {
       const e = event.data as EventData<typeof studentLeftClass>;
       await deps.repository.leaveClass(e.studentId, e.schoolYear, e.classId);
+      await statistics?.markDirty([studentPart(e)]);
     },
     [studentPersonalDataChanged.type]: async (event) => {
       const e = event.data as EventData<typeof studentPersonalDataChanged>;

@@ -12,6 +12,7 @@ import {
   type RecordConductInput,
 } from '../usecases/record-conduct';
 import { callerOf, type ConductContext } from './context';
+import { statisticsResolver } from './statistics';
 
 interface ConductYearView {
   membership: MembershipDocument;
@@ -75,6 +76,7 @@ async function viewOf(record: ConductRecordDocument, context: ConductContext): P
 }
 
 export const resolvers = {
+  ...statisticsResolver,
   Student: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
     conduct: (student: { id: string }, args: { schoolYear: string }, context: ConductContext) =>

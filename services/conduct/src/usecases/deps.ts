@@ -9,6 +9,7 @@ import {
   type RecordLockRegistry,
 } from '@hocbaso/service-kit';
 import type { BothFailingOutcome } from '@hocbaso/assessment';
+import type { StatisticsReader } from '@hocbaso/statistics';
 import type { ConductRepository } from '../model/conduct.repository';
 
 export interface ConductDeps {
@@ -22,6 +23,8 @@ export interface ConductDeps {
   now: () => Date;
   bothFailing: BothFailingOutcome;
   changed: () => void;
+  /** The dashboards' tables, from the statistics aggregates (never from the records). */
+  statisticsReader: StatisticsReader;
 }
 
 /** A conduct event as an outbox entry, keyed by the student so one student's events stay in order. */
