@@ -116,3 +116,26 @@ export function statisticsHandlers(options: {
     handlers[type] = async (event) => options.projection.markDirty(await refsOf(event));
   return handlers;
 }
+
+/**
+ * A read model's handlers that, after each handled event, mark the statistics parts it changed:
+ * the parts are recomputed from the read model the event has just updated (the statistics
+ * consumer, in a group of its own, may have seen the event first).
+ */
+export function withStatisticsMarks(
+  handlers: Record<string, EventHandler>,
+  marks: Record<string, (event: CloudEvent) => PartRef[] | Promise<PartRef[]>>,
+  projection: StatisticsProjection,
+): Record<string, EventHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([type, handle]) => {
+      const refsOf = marks[type];
+      if (!refsOf) return [type, handle];
+      const marked: EventHandler = async (event) => {
+        await handle(event);
+        await projection.markDirty(await refsOf(event));
+      };
+      return [type, marked];
+    }),
+  );
+}

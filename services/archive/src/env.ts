@@ -36,6 +36,10 @@ export const archiveConfigSchema = z.object({
   ARCHIVE_CONSUMER_GROUP: z.string().min(1).default('archive'),
   /** A new consumer group reads the topics from their start (rebuilding the read models). */
   ARCHIVE_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /** Consumer group of the dashboard statistics (the school directory and the sync's own events). */
+  ARCHIVE_STATISTICS_CONSUMER_GROUP: z.string().min(1).default('hocbaso-archive-statistics'),
+  /** A new statistics group reads its topics from their start (rebuilding the aggregates). */
+  ARCHIVE_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   /** The Ministry database's API (the simulator under deploy/local locally). */
   MINISTRY_API_URL: env.url(),

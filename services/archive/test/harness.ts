@@ -65,6 +65,7 @@ export class ArchiveHarness {
     prefix: string,
     ministry: { url: string; apiToken: string },
     env: Record<string, string> = {},
+    options: { now?: () => Date } = {},
   ): Promise<ArchiveHarness> {
     const harness = new ArchiveHarness();
     harness.config = archiveConfigSchema.parse({
@@ -76,6 +77,8 @@ export class ArchiveHarness {
       ARCHIVE_CONSUMER_GROUP: uniqueId('archive-test'),
       // Each test file reads only what it publishes (not every earlier run's events): see waitUntilListening.
       ARCHIVE_CONSUME_FROM_BEGINNING: 'false',
+      ARCHIVE_STATISTICS_CONSUMER_GROUP: uniqueId('archive-statistics-test'),
+      ARCHIVE_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       OUTBOX_POLL_INTERVAL_MS: '100',
       MINISTRY_API_URL: ministry.url,
       MINISTRY_API_TOKEN: ministry.apiToken,
@@ -88,7 +91,7 @@ export class ArchiveHarness {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...env,
     });
-    harness.service = await createArchiveService(harness.config, testLogger('archive'));
+    harness.service = await createArchiveService(harness.config, testLogger('archive'), options);
     harness.url = `http://127.0.0.1:${await harness.service.listen()}`;
     harness.db = await mongoose
       .createConnection(harness.config.MONGODB_URI, { dbName: harness.config.ARCHIVE_DB_NAME })
@@ -99,7 +102,8 @@ export class ArchiveHarness {
 
   /**
    * A new group that starts at the latest offsets misses what is published before its partitions
-   * are assigned; so announce marker schools until one arrives: from then on nothing is missed.
+   * are assigned; so announce marker schools until one arrives in both groups: from then on
+   * nothing is missed.
    * (Every topic the archive reads is joined in the same group, so one topic's marker is enough
    * once the group's assignment covers all of them: the marker is retried until it lands.)
    */
@@ -113,8 +117,11 @@ export class ArchiveHarness {
         { schoolId: marker, code: 'MARKER', name: 'marker', actor: SYSTEM_ACTOR },
         IDENTITY_SOURCE,
       );
+      // Both groups reading identity's schools: the read models' and the statistics'.
+      const places = this.db.collection<{ _id: string }>('statistics_school_places');
       const seen = await eventually(
-        async () => !!(await this.service.deps.facts.school(marker)),
+        async () =>
+          !!(await this.service.deps.facts.school(marker)) && !!(await places.findOne({ _id: marker })),
         1_500,
         100,
       ).catch(() => false);

@@ -168,6 +168,16 @@ describe('Ministry sync', () => {
   }, 90_000);
 
   it('reports per class who is synced, who is late and what was refused and why', async () => {
+    // The roster and the outcomes come on the students' and conduct's topics, the approvals on
+    // signatures': the first test waited for the approvals only, so wait for the whole class too.
+    const facts = harness.service.deps.facts;
+    await eventually(async () => {
+      const [classes, outcome] = await Promise.all([
+        facts.classesOfSchool(schoolId, SCHOOL_YEAR),
+        facts.outcome(students[7]!.studentId, SCHOOL_YEAR),
+      ]);
+      return classes[0]?.members.length === students.length && !!outcome;
+    }, 20_000);
     const result = await harness.graphql<{
       syncReport: {
         counts: Record<string, number>;

@@ -27,6 +27,10 @@ export const signaturesConfigSchema = z.object({
   SIGNATURES_CONSUMER_GROUP: z.string().min(1).default('signatures'),
   /** A new consumer group reads the topics from their start (rebuilding the read models). */
   SIGNATURES_CONSUME_FROM_BEGINNING: env.boolean(true),
+  /** Consumer group of the dashboard statistics (the school directory and signatures' own events). */
+  SIGNATURES_STATISTICS_CONSUMER_GROUP: z.string().min(1).default('hocbaso-signatures-statistics'),
+  /** A new statistics group reads its topics from their start (rebuilding the aggregates). */
+  SIGNATURES_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   LOG_LEVEL: env.logLevel(),
 });

@@ -11,6 +11,15 @@ import {
   type SubgraphServer,
 } from '@hocbaso/service-kit';
 import { LocalKeystoreSigner, type Signer } from '@hocbaso/signing';
+import {
+  SCHOOL_PLACES_TOPIC,
+  StatisticsProjection,
+  StatisticsReader,
+  StatisticsStore,
+  statisticsHandlers,
+  withStatisticsSdl,
+  withStatisticsMarks,
+} from '@hocbaso/statistics';
 import { parse } from 'graphql';
 import type { SignaturesConfig } from './env';
 import {
@@ -28,15 +37,26 @@ import { readModels } from './model/read-model.model';
 import { RecordsRepository } from './model/records.repository';
 import { certificateModel, gradeApproverModel } from './model/registry.model';
 import { signatureModel } from './model/signature.model';
+import { signingIndexModel } from './model/statistics-index.model';
+import { SigningIndexRepository } from './model/statistics-index.repository';
 import { resolvers, type SignaturesContext } from './resolvers';
 import type { SignaturesDeps } from './usecases/deps';
+import {
+  computeSignaturesPart,
+  SIGNATURES_STATISTICS_TOPICS,
+  signaturesRosterMarks,
+  signaturesStatisticsTriggers,
+} from './usecases/statistics';
 
-export const SIGNATURES_TYPE_DEFS = parse(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+export const SIGNATURES_TYPE_DEFS = parse(
+  withStatisticsSdl(readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8')),
+);
 
 export interface SignaturesService {
   server: SubgraphServer;
   deps: SignaturesDeps;
   relay: OutboxRelay;
+  statistics: StatisticsProjection;
   listen(): Promise<number>;
   close(): Promise<void>;
 }
@@ -72,6 +92,8 @@ export async function createSignaturesService(
   );
   const facts = new FactsRepository(readModels(connection), runtime.writeLock);
   const audit = new AuditTrail(connection, { writeLock: runtime.writeLock, logger });
+  const statisticsStore = new StatisticsStore(connection.db!, runtime.writeLock);
+  const signingIndex = new SigningIndexRepository(signingIndexModel(connection), runtime.writeLock);
   const relay = await runtime.start({
     outboxModels: records.outboxModels(),
     topics: [...new Set(SIGNATURES_EVENTS.map((e) => e.topic))],
@@ -87,11 +109,17 @@ export async function createSignaturesService(
     newId: () => randomUUID(),
     changed: () => relay.notify(),
     signingWaitMs: config.SIGNING_WAIT_MS,
+    statisticsReader: new StatisticsReader(statisticsStore),
   };
+  const statistics = new StatisticsProjection({
+    store: statisticsStore,
+    compute: (ref) => computeSignaturesPart(deps, signingIndex, ref),
+    logger,
+  });
   await runtime.consume({
     groupId: config.SIGNATURES_CONSUMER_GROUP,
     topics: FACT_TOPICS,
-    handlers: readModelHandlers(deps),
+    handlers: withStatisticsMarks(readModelHandlers(deps), signaturesRosterMarks(), statistics),
     fromBeginning: config.SIGNATURES_CONSUME_FROM_BEGINNING,
   });
   await runtime.consume({
@@ -110,6 +138,18 @@ export async function createSignaturesService(
     fromBeginning: config.SIGNATURES_CONSUME_FROM_BEGINNING,
     processedCollection: 'processed_audit_events',
   });
+  await runtime.consume({
+    groupId: config.SIGNATURES_STATISTICS_CONSUMER_GROUP,
+    topics: [SCHOOL_PLACES_TOPIC, ...SIGNATURES_STATISTICS_TOPICS],
+    handlers: statisticsHandlers({
+      store: statisticsStore,
+      projection: statistics,
+      triggers: signaturesStatisticsTriggers(signingIndex),
+    }),
+    fromBeginning: config.SIGNATURES_STATISTICS_CONSUME_FROM_BEGINNING,
+    processedCollection: 'statistics_processed_events',
+  });
+  statistics.start();
 
   const server = await createSubgraphServer<SignaturesContext>({
     name: 'signatures',
@@ -119,13 +159,17 @@ export async function createSignaturesService(
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     createContext: (base) => ({ ...base, deps }),
     readiness: { mongodb: runtime.isReady },
-    onShutdown: () => runtime.close(),
+    onShutdown: async () => {
+      await statistics.stop();
+      await runtime.close();
+    },
   });
 
   return {
     server,
     deps,
     relay,
+    statistics,
     listen: () => server.listen(config.SIGNATURES_PORT, config.SIGNATURES_HOST),
     close: () => server.close(),
   };

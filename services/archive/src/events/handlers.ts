@@ -61,7 +61,7 @@ export function archiveHandlers(deps: ArchiveDeps, onApproval: () => void): Reco
         { _id: d.classId, schoolId: d.schoolId, schoolYear: d.schoolYear, grade: d.grade },
         { studentId: d.studentId, fullName: d.fullName },
       );
-      await facts.studentEnrolledAt(d.studentId, d.schoolId, d.fullName);
+      await facts.studentEnrolledAt(d.studentId, d.schoolId, d.fullName, d);
     }),
     [studentStatusChanged.type]: handle(studentStatusChanged, (d) =>
       facts.setStudentStatus(d.studentId, d.schoolId, d.after),

@@ -32,6 +32,11 @@ export class FactsRepository {
     return this.models.outcomes.find({ schoolId, schoolYear }).lean<OutcomeFacts[]>().exec();
   }
 
+  /** Conduct's computed outcome of a student's year (`_id` lookup). */
+  outcome(studentId: string, schoolYear: string): Promise<OutcomeFacts | null> {
+    return this.models.outcomes.findById(`${studentId}:${schoolYear}`).lean<OutcomeFacts>().exec();
+  }
+
   classById(classId: string): Promise<ClassFacts | null> {
     return this.models.classes.findById(classId).lean<ClassFacts>().exec();
   }
@@ -45,12 +50,21 @@ export class FactsRepository {
   }
 
   /** The school that enrolled the student last manages the record (R6). */
-  studentEnrolledAt(studentId: string, schoolId: string, fullName: string): Promise<void> {
+  studentEnrolledAt(
+    studentId: string,
+    schoolId: string,
+    fullName: string,
+    place?: { classId: string; schoolYear: string },
+  ): Promise<void> {
     return this.change(this.models.students, studentId, (current) => ({
       _id: studentId,
       schoolId,
       fullName,
       status: current && current.schoolId === schoolId ? current.status : 'STUDYING',
+      classByYear: {
+        ...(current?.classByYear ?? {}),
+        ...(place ? { [place.schoolYear]: place.classId } : {}),
+      },
     }));
   }
 

@@ -38,6 +38,8 @@ export interface StudentFacts {
   schoolId: string;
   fullName: string;
   status: string;
+  /** The class the student was last enrolled in, by school year (what the statistics group it by). */
+  classByYear?: Record<string, string>;
 }
 
 /** A school's registered certificate authority (signatures' registry): the trust anchors of its signatures. */
@@ -85,8 +87,9 @@ const studentSchema = new Schema<StudentFacts>(
     schoolId: { type: String, required: true },
     fullName: { type: String, default: '' },
     status: { type: String, default: 'STUDYING' },
+    classByYear: { type: Schema.Types.Mixed, default: {} },
   },
-  { collection: 'students', versionKey: false },
+  { collection: 'students', versionKey: false, minimize: false },
 );
 
 const authoritySchema = new Schema<AuthorityFacts>(

@@ -1,4 +1,5 @@
 import { DateTime, type RequestContext } from '@hocbaso/service-kit';
+import { statisticsResolvers } from '@hocbaso/statistics';
 import type { ClassSyncReport, StudentSyncLine } from '../domain/report';
 import { deadlineOf, isOutdated, standingOf } from '../domain/sync';
 import type { RecordSyncDocument } from '../model/sync.model';
@@ -14,6 +15,7 @@ import {
   type RecordShareView,
 } from '../usecases/record-shares';
 import { readRecordSync, readSyncReport } from '../usecases/reports';
+import { ARCHIVE_STATISTICS_TABLES } from '../usecases/statistics';
 import {
   importTransfer,
   issueTransfer,
@@ -82,6 +84,10 @@ interface RecordShareInput {
 
 export const resolvers = {
   DateTime,
+  ...statisticsResolvers(
+    (context: ArchiveContext) => context.deps.statisticsReader,
+    ARCHIVE_STATISTICS_TABLES,
+  ),
   Mutation: {
     exportRecordBook: (
       _: unknown,

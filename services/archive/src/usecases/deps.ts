@@ -1,6 +1,7 @@
 import { ARCHIVE_SOURCE, createEvent, type EventContract, type EventData } from '@hocbaso/events';
 import { toOutboxEntry, type Logger, type OutboxEntry } from '@hocbaso/service-kit';
 import type { Signer } from '@hocbaso/signing';
+import type { StatisticsReader } from '@hocbaso/statistics';
 import type { Backoff, YearDeadlines } from '../domain/sync';
 import type { ExportRepository } from '../model/export.repository';
 import type { FactsRepository } from '../model/facts.repository';
@@ -36,6 +37,8 @@ export interface ArchiveDeps {
   /** How long an attempt holds its record (the Ministry's timeout and a margin). */
   attemptLeaseMs: number;
   deadlinesOf: (schoolYear: string) => YearDeadlines;
+  /** Serves the dashboard tables from the aggregates (issue 7). */
+  statisticsReader: StatisticsReader;
 }
 
 /** One of the archive's events as an outbox entry. */

@@ -37,6 +37,8 @@ import {
   signSubjectResults,
   type RecordPeriod,
 } from '../usecases/signing';
+import { statisticsResolvers } from '@hocbaso/statistics';
+import { SIGNATURES_STATISTICS_TABLES } from '../usecases/statistics';
 
 export interface SignaturesContext extends RequestContext {
   deps: SignaturesDeps;
@@ -87,6 +89,10 @@ const CORRECTION_PARTS = { academics: 'MARKS', conduct: 'CONDUCT', students: 'PE
 
 export const resolvers = {
   DateTime,
+  ...statisticsResolvers(
+    (context: SignaturesContext) => context.deps.statisticsReader,
+    SIGNATURES_STATISTICS_TABLES,
+  ),
   Signature: {
     id: (s: SignatureDocument) => s._id,
     unit: (s: SignatureDocument) => s.scope.unit,

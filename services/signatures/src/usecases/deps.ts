@@ -2,6 +2,7 @@ import type { AuditTrail } from '@hocbaso/audit-trail';
 import { createEvent, SIGNATURES_SOURCE, type EventContract, type EventData } from '@hocbaso/events';
 import { toOutboxEntry, type Logger, type OutboxEntry } from '@hocbaso/service-kit';
 import type { Signer } from '@hocbaso/signing';
+import type { StatisticsReader } from '@hocbaso/statistics';
 import type { FactsRepository } from '../model/facts.repository';
 import type { RecordsRepository } from '../model/records.repository';
 
@@ -21,6 +22,8 @@ export interface SignaturesDeps {
   changed: () => void;
   /** How long a signing mutation waits for the owners' lock confirmations. */
   signingWaitMs: number;
+  /** Serves the dashboard tables from the aggregates (issue 7). */
+  statisticsReader: StatisticsReader;
 }
 
 /** One of signatures' events as an outbox entry. */

@@ -1,6 +1,7 @@
 import { forbidden, notFound } from '@hocbaso/errors';
 import { sealStatement, verifySignedSnapshot, type VerificationProblem } from '@hocbaso/signing';
 import { canOverseeSchool, isDepartmentInspector, isHomeroomOfClass, teaches } from '../domain/access';
+import { recordApprovalState } from '../domain/statistics';
 import { subjectsOfClass } from '../domain/units';
 import type { ClassFacts } from '../model/read-model.model';
 import type { SignatureDocument, StoredSignature } from '../model/signature.model';
@@ -194,7 +195,7 @@ async function recordStatus(
     studentId,
     schoolYear,
     version: 1 + corrections.count,
-    state: approval ? 'APPROVED' : signatures.length > 0 ? 'REOPENED' : 'NOT_APPROVED',
+    state: recordApprovalState(signatures),
     approval,
     signatures,
     corrections,
