@@ -27,6 +27,9 @@ export const NEXT_YEAR = '2026-2027';
 /** The one subject the SUBJECT_TEACHER teaches in A1; OTHER_SUBJECT is A1's, taught by someone else. */
 export const OWN_SUBJECT = 'TOAN';
 export const OTHER_SUBJECT = 'NGU_VAN';
+/** Schools A and B are in one province, in two districts (the analyst's is A's). */
+export const SCHOOL_A_PLACE = { provinceCode: '79', districtCode: '760' };
+export const SCHOOL_B_PLACE = { provinceCode: '79', districtCode: '761' };
 
 export interface Person {
   id: string;
@@ -158,7 +161,7 @@ async function accountWithRole(
   schoolId: string | null,
   prefix: string,
   role: Role,
-  scope: { grade?: number; studentId?: string } = {},
+  scope: { grade?: number; studentId?: string; provinceCode?: string; districtCode?: string } = {},
   issuerToken?: string,
 ): Promise<Person> {
   if (role === 'PARENT' || role === 'STUDENT') {
@@ -273,8 +276,8 @@ export async function withRoomyRateLimits(stack: FullStack): Promise<void> {
 
 export async function buildAccessWorld(stack: FullStack): Promise<AccessWorld> {
   // ── Schools and school A's people ───────────────────────────────────────────────────────────
-  const a = await stack.createSchoolWithAdmin('mtA');
-  const b = await stack.createSchoolWithAdmin('mtB');
+  const a = await stack.createSchoolWithAdmin('mtA', SCHOOL_A_PLACE);
+  const b = await stack.createSchoolWithAdmin('mtB', SCHOOL_B_PLACE);
   const schoolId = a.school._id;
   const schoolBId = b.school._id;
   const adminA = await signIn(stack, a.admin);
@@ -283,7 +286,11 @@ export async function buildAccessWorld(stack: FullStack): Promise<AccessWorld> {
   const vice = await accountWithRole(stack, schoolId, 'mtA.phohieutruong', 'VICE_PRINCIPAL', { grade: 11 });
   const staff = await accountWithRole(stack, schoolId, 'mtA.giaovu', 'ACADEMIC_STAFF');
   const inspector = await accountWithRole(stack, null, 'mtA.thanhtra', 'INSPECTOR');
-  const analyst = await accountWithRole(stack, null, 'mtA.phantich', 'DEPARTMENT_ANALYST');
+  // The Phòng GD&ĐT of school A's district: A's statistics are its own, B's (another district) not.
+  const analyst = await accountWithRole(stack, null, 'mtA.phantich', 'DEPARTMENT_ANALYST', {
+    provinceCode: SCHOOL_A_PLACE.provinceCode,
+    districtCode: SCHOOL_A_PLACE.districtCode,
+  });
   const subjectTeacher = await accountWithRole(stack, schoolId, 'mtA.gvbm', 'SUBJECT_TEACHER');
   const otherTeacherA = await accountWithRole(stack, schoolId, 'mtA.gvbm2', 'SUBJECT_TEACHER');
   // The homeroom teacher holds HOMEROOM_TEACHER only, granted once A1 exists.
@@ -1045,6 +1052,15 @@ export const ROOT_CASES: Record<string, RootCase> = {
   // The import school B made of a1c; for school A's cast it is another school's import.
   'Query.transferImport': ({ world: w }) => [v('otherSchool', { transferId: w.transferId })],
   'Query.syncReport': ({ world: w }) => bySchool(w, (schoolId) => ({ schoolId, schoolYear: YEAR })),
+  // The analyst is school A's district's: school B, in another district, is outside its reach.
+  'Query.statistics': ({ world: w }) => [
+    v('own', { scope: 'SCHOOL', code: w.schoolA.id, schoolYear: YEAR }),
+    {
+      reach: 'otherSchool',
+      args: { scope: 'SCHOOL', code: w.schoolB.id, schoolYear: YEAR },
+      outsideFor: ['DEPARTMENT_ANALYST'],
+    },
+  ],
   'Query.me': () => [v('own', {})],
   'Query.account': ({ world: w }, role) => [
     v('own', { id: role === 'ANONYMOUS' ? w.cast.PRINCIPAL.id : w.cast[role].id }),

@@ -8,6 +8,8 @@ import {
   ACADEMICS_SOURCE,
   classCreated,
   createEvent,
+  IDENTITY_SOURCE,
+  schoolCreated,
   STUDENTS_SOURCE,
   SYSTEM_ACTOR,
 } from '@hocbaso/events';
@@ -55,10 +57,25 @@ export interface FullStackStores {
     conductLocks: string;
     signatures: string;
     archive: string;
+    /** Each contributing service's statistics consumer. */
+    studentsStatistics: string;
+    academicsStatistics: string;
+    conductStatistics: string;
+    signaturesStatistics: string;
+    archiveStatistics: string;
   };
   /** identity keeps its token-signing keys encrypted with this secret. */
   identityKeySecret: string;
 }
+
+type StatisticsService = 'students' | 'academics' | 'conduct' | 'signatures' | 'archive';
+const STATISTICS_SERVICES: readonly StatisticsService[] = [
+  'students',
+  'academics',
+  'conduct',
+  'signatures',
+  'archive',
+];
 
 export function newFullStackStores(): FullStackStores {
   return {
@@ -78,6 +95,11 @@ export function newFullStackStores(): FullStackStores {
       conductLocks: uniqueId('conduct-locks-e2e'),
       signatures: uniqueId('signatures-e2e'),
       archive: uniqueId('archive-e2e'),
+      studentsStatistics: uniqueId('students-statistics-e2e'),
+      academicsStatistics: uniqueId('academics-statistics-e2e'),
+      conductStatistics: uniqueId('conduct-statistics-e2e'),
+      signaturesStatistics: uniqueId('signatures-statistics-e2e'),
+      archiveStatistics: uniqueId('archive-statistics-e2e'),
     },
     identityKeySecret: randomBytes(32).toString('hex'),
   };
@@ -139,6 +161,8 @@ export class FullStack extends TestStack {
         STUDENTS_DB_NAME: this.stores.databases.students,
         STUDENTS_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.studentsLocks,
         STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+        STUDENTS_STATISTICS_CONSUMER_GROUP: this.stores.consumerGroups.studentsStatistics,
+        STUDENTS_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       }),
       this.logger('students'),
     );
@@ -152,6 +176,8 @@ export class FullStack extends TestStack {
         ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
         ACADEMICS_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.academicsLocks,
         ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+        ACADEMICS_STATISTICS_CONSUMER_GROUP: this.stores.consumerGroups.academicsStatistics,
+        ACADEMICS_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       }),
       this.logger('academics'),
     );
@@ -165,6 +191,8 @@ export class FullStack extends TestStack {
         CONDUCT_CONSUME_FROM_BEGINNING: 'false',
         CONDUCT_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.conductLocks,
         CONDUCT_LOCKS_CONSUME_FROM_BEGINNING: 'false',
+        CONDUCT_STATISTICS_CONSUMER_GROUP: this.stores.consumerGroups.conductStatistics,
+        CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
       }),
       this.logger('conduct'),
     );
@@ -176,6 +204,8 @@ export class FullStack extends TestStack {
         SIGNATURES_DB_NAME: this.stores.databases.signatures,
         SIGNATURES_CONSUMER_GROUP: this.stores.consumerGroups.signatures,
         SIGNATURES_CONSUME_FROM_BEGINNING: 'false',
+        SIGNATURES_STATISTICS_CONSUMER_GROUP: this.stores.consumerGroups.signaturesStatistics,
+        SIGNATURES_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
         SIGNING_KEYSTORE_DIR: this.keystoreDir,
       }),
       this.logger('signatures'),
@@ -191,6 +221,8 @@ export class FullStack extends TestStack {
         ARCHIVE_DB_NAME: this.stores.databases.archive,
         ARCHIVE_CONSUMER_GROUP: this.stores.consumerGroups.archive,
         ARCHIVE_CONSUME_FROM_BEGINNING: 'false',
+        ARCHIVE_STATISTICS_CONSUMER_GROUP: this.stores.consumerGroups.archiveStatistics,
+        ARCHIVE_STATISTICS_CONSUME_FROM_BEGINNING: 'false',
         MINISTRY_API_URL: this.ministry.url,
         MINISTRY_API_TOKEN: ministryToken,
         SYNC_INTERVAL_MS: '200',
@@ -245,9 +277,17 @@ export class FullStack extends TestStack {
             confirmedAt: new Date().toISOString(),
           },
         });
+        // The statistics consumers keep the school directory: a marker school (placed nowhere).
+        const school = createEvent(schoolCreated, {
+          source: IDENTITY_SOURCE,
+          subject: marker,
+          key: marker,
+          data: { schoolId: marker, code: 'marker', name: 'marker', actor: SYSTEM_ACTOR },
+        });
         await bus.publish([
           { topic: classCreated.topic, key: marker, value: JSON.stringify(event) },
           { topic: academicsLockConfirmed.topic, key: marker, value: JSON.stringify(answer) },
+          { topic: schoolCreated.topic, key: marker, value: JSON.stringify(school) },
         ]);
         const answers = this.signatures.deps.records.models.signatures.db.collection('processed_events');
         const seen = await eventually(
@@ -255,7 +295,8 @@ export class FullStack extends TestStack {
             !!(await this.conduct.deps.repository.findClass(marker)) &&
             !!(await this.signatures.deps.facts.findClass(marker)) &&
             !!(await this.archive.deps.facts.classById(marker)) &&
-            !!(await answers.findOne({ _id: answer.id as never })),
+            !!(await answers.findOne({ _id: answer.id as never })) &&
+            (await this.statisticsPlaced(marker)),
           1_500,
           100,
         ).catch(() => false);
@@ -265,6 +306,20 @@ export class FullStack extends TestStack {
     } finally {
       await bus.disconnect();
     }
+  }
+
+  /** Whether every service's statistics consumer has the school in its directory. */
+  private async statisticsPlaced(schoolId: string): Promise<boolean> {
+    const db = this.signatures.deps.records.models.signatures.db;
+    const found = await Promise.all(
+      STATISTICS_SERVICES.map((service) =>
+        db
+          .useDb(this.stores.databases[service], { useCache: true })
+          .collection('statistics_school_places')
+          .findOne({ _id: schoolId as never }),
+      ),
+    );
+    return found.every(Boolean);
   }
 
   private async startGatewayForAll(): Promise<void> {

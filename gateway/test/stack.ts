@@ -101,12 +101,16 @@ export class TestStack {
     return result.data.login;
   }
 
-  /** A school with its own administrator (created as the system would at bootstrap). */
-  async createSchoolWithAdmin(prefix: string) {
+  /**
+   * A school with its own administrator (created as the system would at bootstrap), placed in a
+   * province and district when `place` is given.
+   */
+  async createSchoolWithAdmin(prefix: string, place?: { provinceCode: string; districtCode: string }) {
     const deps = this.identity.deps;
     const school = await createSchool(deps, SYSTEM_CALLER, {
       code: `${prefix}-${randomBytes(3).toString('hex')}`,
       name: `Trường THPT ${prefix}`,
+      ...place,
     });
     const admin = await this.createAccount(school._id, `${prefix}.admin`, 'SYSTEM_ADMIN');
     return { school, admin };

@@ -18,7 +18,8 @@ const SCHOOL_YEAR = '2025-2026';
 
 interface Credential {
   accountId: string;
-  schoolId: string;
+  /** Null for a platform account (the demo's Phòng GD&ĐT). */
+  schoolId: string | null;
   username: string;
   password: string;
   subjectCode?: string;
@@ -137,7 +138,7 @@ async function setUpSigning(schoolId: string, adminToken: string) {
 async function main() {
   const admin = byUsername('admin.demo');
   const staff = byUsername('giaovu.demo');
-  const schoolId = admin.schoolId;
+  const schoolId = admin.schoolId!;
   const staffToken = await tokenOf(staff);
   const adminToken = await tokenOf(admin);
   await setUpSigning(schoolId, adminToken);

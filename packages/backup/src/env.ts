@@ -45,6 +45,12 @@ export const backupConfigSchema = z.object({
     'signatures-answers',
     'signatures-audit',
     'archive',
+    // The statistics consumers: their aggregates are restored with the databases.
+    'hocbaso-students-statistics',
+    'hocbaso-academics-statistics',
+    'hocbaso-conduct-statistics',
+    'hocbaso-signatures-statistics',
+    'hocbaso-archive-statistics',
   ]),
   /** The database whose signatures, seals and audit chain a verification checks. */
   SIGNATURES_DB_NAME: z.string().min(1).default('hocbaso_signatures'),

@@ -28,6 +28,8 @@ interface DemoPerson {
    * demo seed has the homeroom teacher issue a family link code, which the parent redeems.
    */
   parentIn?: string;
+  /** A platform account (a department's), belonging to no school. */
+  platform?: boolean;
 }
 
 const teacher = (
@@ -79,11 +81,28 @@ export const DEMO_STAFF: DemoPerson[] = [
   teacher('gv.trainghiem.demo', 'Võ Thị Trải Nghiệm', 'HD_TRAI_NGHIEM_HUONG_NGHIEP'),
   teacher('gv.diaphuong.demo', 'Trần Thị Địa Phương', 'GD_DIA_PHUONG'),
   { username: 'phuhuynh.10a1.demo', displayName: 'Phụ huynh học sinh lớp 10A1', roles: [], parentIn: '10A1' },
+  // The Phòng GD&ĐT of the demo school's district: a platform account (no school), statistics only.
+  {
+    username: 'phong.gddt.demo',
+    displayName: 'Chuyên viên Phòng GD&ĐT Quận 1',
+    roles: [
+      {
+        role: 'DEPARTMENT_ANALYST',
+        scope: {
+          schoolId: null,
+          provinceCode: DEMO_SCHOOL.provinceCode,
+          districtCode: DEMO_SCHOOL.districtCode,
+        },
+      },
+    ],
+    platform: true,
+  },
 ];
 
 export interface DemoCredential {
   accountId: string;
-  schoolId: string;
+  /** Null for a platform account. */
+  schoolId: string | null;
   username: string;
   password: string;
   displayName: string;
@@ -113,8 +132,9 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
     if (await deps.accounts.findByUsername(person.username)) continue;
     // Generated per installation: demo passwords are never committed or shared between machines.
     const password = `Demo-${randomBytes(6).toString('base64url')}9`;
+    const schoolId = person.platform ? null : school._id;
     const account = await createAccount(deps, SYSTEM_CALLER, {
-      schoolId: school._id,
+      schoolId,
       username: person.username,
       displayName: person.displayName,
       password,
@@ -123,12 +143,12 @@ export async function seedDemoData(deps: IdentityDeps): Promise<DemoCredential[]
       await grantRole(deps, SYSTEM_CALLER, {
         accountId: account._id,
         role: grant.role,
-        scope: { schoolId: school._id, ...grant.scope },
+        scope: { schoolId, ...grant.scope },
       });
     }
     credentials.push({
       accountId: account._id,
-      schoolId: school._id,
+      schoolId,
       subjectCode: person.subjectCode,
       homeroomOf: person.homeroomOf,
       parentIn: person.parentIn,
@@ -149,12 +169,12 @@ export async function resetDemoPasswords(deps: IdentityDeps): Promise<DemoCreden
   const credentials: DemoCredential[] = [];
   for (const person of DEMO_STAFF) {
     const account = await deps.accounts.findByUsername(person.username);
-    if (!account || !account.schoolId) continue;
+    if (!account) continue;
     const password = `Demo-${randomBytes(6).toString('base64url')}9`;
     await resetPassword(deps, SYSTEM_CALLER, { accountId: account._id, newPassword: password });
     credentials.push({
       accountId: account._id,
-      schoolId: account.schoolId,
+      schoolId: account.schoolId ?? null,
       subjectCode: person.subjectCode,
       homeroomOf: person.homeroomOf,
       parentIn: person.parentIn,
