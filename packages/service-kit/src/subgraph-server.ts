@@ -56,6 +56,11 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // The gateway keeps connections to subgraphs open between requests; a server that closes an idle
+  // one as the gateway reuses it answers "socket hang up" (an INTERNAL to the user). Node's
+  // default 5 s equals the client's idle time, so the server waits longer than any client.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   let draining = false;
   // formatError gets no context: the request id reaches it through the request's async context.
   const currentRequest = new AsyncLocalStorage<{ requestId: string }>();

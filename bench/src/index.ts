@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: starts the platform (each service and the gateway its own process) on the
+ * local Kafka and store, loads a school through the API, measures, prints the tables and the
+ * targets, and writes every figure with the machine's description to bench/results/latest.json.
+ * Everything it started is stopped at the end, on failure and on Ctrl-C.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { IDENTITY_HEADER, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
+import { Api } from './data/api';
+import { createBenchSchool } from './data/school';
+import { parseOptions, USAGE } from './options';
+import { ensureInfrastructure } from './platform/infra';
+import { PlatformStack, REPO_ROOT } from './platform/stack';
+import { GraphQLClient } from './runner/graphql-client';
+import { describeMachine } from './runner/machine';
+import { writeResults } from './runner/results';
+import { ProcessWatcher } from './runner/proc-stats';
+import { formatTable } from './runner/table';
+import type { TargetCheck } from './runner/targets';
+import type { BenchContext, ScenarioResult } from './scenarios/context';
+import { compareGateways } from './scenarios/gateway-comparison';
+import { measureGatewayOverhead } from './scenarios/gateway-overhead';
+import { reportMemory } from './scenarios/memory';
+import { benchQueries } from './scenarios/queries';
+import { measureQueryLatency } from './scenarios/query-latency';
+import { countSubgraphFetches } from './scenarios/subgraph-fetches';
+
+const started = Date.now();
+const log = (line: string) =>
+  process.stderr.write(`\x1b[1m[bench +${Math.round((Date.now() - started) / 1000)}s]\x1b[0m ${line}\n`);
+
+/** The principal the gateway would forward for this token (identity's own look-up, ADR 0005). */
+async function principalOf(identityBaseUrl: string, accessToken: string, secret: string): Promise<Principal> {
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    sub: string;
+    sid: string;
+  };
+  const url = new URL('/internal/principal', identityBaseUrl);
+  url.searchParams.set('accountId', claims.sub);
+  url.searchParams.set('sessionId', claims.sid);
+  const response = await fetch(url, {
+    headers: {
+      [IDENTITY_HEADER]: signForwardedIdentity({ principal: null, requestId: randomUUID() }, secret, 30),
+    },
+  });
+  const lookup = (await response.json()) as { status: string; principal?: Principal };
+  if (lookup.status !== 'ACTIVE' || !lookup.principal) throw new Error(`principal look-up: ${lookup.status}`);
+  return lookup.principal;
+}
+
+/**
+ * The root's `npm run bench -- --quick` reaches this workspace's script as npm configuration
+ * (npm_config_quick=true, npm_config_runs=3, …), not as arguments: taken as if given to the bench.
+ */
+function npmFlags(): string[] {
+  const flags: string[] = [];
+  for (const name of ['quick', 'keep-data', 'overhead-all']) {
+    if (process.env[`npm_config_${name.replace(/-/g, '_')}`] === 'true') flags.push(`--${name}`);
+  }
+  for (const name of ['runs', 'duration', 'warmup', 'sizes', 'output']) {
+    const value = process.env[`npm_config_${name}`];
+    if (value && value !== 'true') flags.push(`--${name}`, value);
+  }
+  return flags;
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(
+      [...process.argv.slice(2), ...npmFlags()],
+      path.join(REPO_ROOT, 'bench/results/latest.json'),
+    );
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const machine = describeMachine(REPO_ROOT);
+  const { infra, pids: infraPids, stop: stopInfrastructure } = ensureInfrastructure(REPO_ROOT, log);
+  // The last run's logs only: a reader of them finds this run's ports and nothing older.
+  const logDir = path.join(path.dirname(options.output), 'logs');
+  rmSync(logDir, { recursive: true, force: true });
+  const stack = new PlatformStack(infra, logDir);
+  const client = new GraphQLClient(64);
+  let stopping: Promise<void> | undefined;
+  const cleanUp = () =>
+    (stopping ??= (async () => {
+      client.close();
+      log('stopping what the run started');
+      await stack
+        .stop({ keepData: options.keepData })
+        .catch((error: Error) => log(`stopping: ${error.message}`));
+      stopInfrastructure();
+    })());
+  const interrupted = () => {
+    log('interrupted');
+    void cleanUp().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  // Whatever happens, no process of the run outlives it.
+  process.once('exit', () => stack.processes.killAllNow());
+
+  const results: ScenarioResult[] = [];
+  try {
+    log(`run ${stack.runId}: logs in ${logDir}`);
+    await stack.seedIdentity();
+    log('starting the services');
+    await stack.startServices();
+    const gateway = await stack.startGateway(
+      'gateway',
+      ['gateway/dist/index.js'],
+      stack.ourGatewayEnv(stack.subgraphUrls, stack.identityBaseUrl),
+      'GATEWAY_PORT',
+    );
+    const api = new Api(gateway.url);
+    log(`loading the school: classes of ${options.sizes.join(', ')} students`);
+    const school = await createBenchSchool(api, stack.credentials, options.sizes, log);
+    const readerToken = () => api.token(school.reader.username, school.reader.password);
+    const principal = await principalOf(stack.identityBaseUrl, await readerToken(), stack.secret);
+    const watcher = new ProcessWatcher(() => [
+      ...stack.processes.all.map((p) => ({ name: p.name, pid: p.pid })),
+      { name: 'load generator', pid: process.pid },
+      ...Object.entries(infraPids).map(([name, pid]) => ({ name, pid })),
+    ]);
+    // Idle: data loaded, the consumers settled, nothing asked yet.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idle = watcher.snapshot();
+    const context: BenchContext = {
+      options,
+      stack,
+      school,
+      queries: benchQueries(school),
+      client,
+      watcher,
+      gatewayUrl: gateway.url,
+      readerToken,
+      forwardedIdentity: signForwardedIdentity(
+        { principal, requestId: `bench-${stack.runId}` },
+        stack.secret,
+        4 * 3600,
+      ),
+      log,
+    };
+
+    log('counting subgraph fetches');
+    const fetches = await countSubgraphFetches(context);
+    results.push(fetches.result);
+    results.push(await measureQueryLatency(context, fetches.report));
+    results.push(await measureGatewayOverhead(context, fetches.report));
+    results.push(await compareGateways(context));
+    results.push(reportMemory(context, idle));
+  } catch (error) {
+    // Interrupted: the failures that follow (services gone) are not news; cleanUp exits.
+    if (stopping) return 130;
+    log(`the run failed: ${(error as Error).stack ?? String(error)}`);
+    results.push({ name: 'run', tables: [], targets: [], figures: {}, failures: [(error as Error).message] });
+  } finally {
+    await cleanUp();
+  }
+
+  const targets: TargetCheck[] = results.flatMap((r) => r.targets);
+  const failures = results.flatMap((r) => r.failures.map((f) => `${r.name}: ${f}`));
+  const output = [
+    ...results.flatMap((r) => r.tables),
+    formatTable(
+      'Targets (part A)',
+      ['target', 'measured', 'verdict', 'what limits it'],
+      targets.map((t) => [t.target, t.measured, t.verdict, t.note]),
+    ),
+  ].join('\n\n');
+  process.stdout.write(
+    `\n${output}\n\nmachine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.os}, commit ${machine.gitCommit.slice(0, 10)}${machine.gitDirty ? ' (uncommitted changes)' : ''}\n` +
+      `each figure: median of ${options.runs} runs of ${options.durationMs} ms after a ${options.warmupMs} ms warm-up; run took ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
+  if (failures.length > 0) process.stdout.write(`\nFAILED:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
+  await writeResults(options.output, {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    machine,
+    options,
+    // Where each subgraph listened: the logs name them by address.
+    platform: { runId: stack.runId, subgraphs: stack.subgraphUrls, identity: stack.identityBaseUrl },
+    targets,
+    failures,
+    scenarios: Object.fromEntries(results.map((r) => [r.name, r.figures])),
+    tables: output,
+  });
+  log(`results written to ${path.relative(process.cwd(), options.output)}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  },
+);
