@@ -10,7 +10,12 @@ import path from 'node:path';
 import { IDENTITY_HEADER, signForwardedIdentity, type Principal } from '@hocbaso/service-kit';
 import { Api } from './data/api';
 import { createBenchSchool } from './data/school';
-import { parseOptions, USAGE } from './options';
+import { parseOptions, USAGE, type CliOptions } from './options';
+import { DATASET_PREFIX, Datasets } from './data/dataset';
+import { IdentityAdmin } from './platform/identity-admin';
+import { measureBulkEntry } from './scenarios/bulk-entry';
+import { measureDashboards } from './scenarios/dashboards';
+import type { DataContext } from './scenarios/data-context';
 import { ensureInfrastructure } from './platform/infra';
 import { PlatformStack, REPO_ROOT } from './platform/stack';
 import { GraphQLClient } from './runner/graphql-client';
@@ -59,15 +64,71 @@ function npmFlags(): string[] {
   for (const name of ['quick', 'keep-data', 'overhead-all']) {
     if (process.env[`npm_config_${name.replace(/-/g, '_')}`] === 'true') flags.push(`--${name}`);
   }
-  for (const name of ['runs', 'duration', 'warmup', 'sizes', 'output']) {
+  for (const name of ['runs', 'duration', 'warmup', 'sizes', 'output', 'only', 'datasets']) {
     const value = process.env[`npm_config_${name}`];
     if (value && value !== 'true') flags.push(`--${name}`, value);
   }
   return flags;
 }
 
+/**
+ * Part A: the benchmark school loaded through the API on this run's own databases, then the
+ * record-book and class queries, the gateway overhead and comparison, and memory.
+ */
+async function runQueries(
+  options: CliOptions,
+  stack: PlatformStack,
+  client: GraphQLClient,
+  watcher: ProcessWatcher,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  log(`run ${stack.runId}: logs in ${stack.logDir}`);
+  await stack.seedIdentity();
+  log('starting the services');
+  await stack.startServices();
+  const gateway = await stack.startGateway(
+    'gateway',
+    ['gateway/dist/index.js'],
+    stack.ourGatewayEnv(stack.subgraphUrls, stack.identityBaseUrl),
+    'GATEWAY_PORT',
+  );
+  const api = new Api(gateway.url);
+  log(`loading the school: classes of ${options.sizes.join(', ')} students`);
+  const school = await createBenchSchool(api, stack.credentials, options.sizes, log);
+  const readerToken = () => api.token(school.reader.username, school.reader.password);
+  const principal = await principalOf(stack.identityBaseUrl, await readerToken(), stack.secret);
+  // Idle: data loaded, the consumers settled, nothing asked yet.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const idle = watcher.snapshot();
+  const context: BenchContext = {
+    options,
+    stack,
+    school,
+    queries: benchQueries(school),
+    client,
+    watcher,
+    gatewayUrl: gateway.url,
+    readerToken,
+    forwardedIdentity: signForwardedIdentity(
+      { principal, requestId: `bench-${stack.runId}` },
+      stack.secret,
+      4 * 3600,
+    ),
+    log,
+  };
+
+  log('counting subgraph fetches');
+  const fetches = await countSubgraphFetches(context);
+  results.push(fetches.result);
+  results.push(await measureQueryLatency(context, fetches.report));
+  results.push(await measureGatewayOverhead(context, fetches.report));
+  results.push(await compareGateways(context));
+  results.push(reportMemory(context, idle));
+  return results;
+}
+
 async function main(): Promise<number> {
-  let options;
+  let options: CliOptions;
   try {
     options = parseOptions(
       [...process.argv.slice(2), ...npmFlags()],
@@ -82,16 +143,20 @@ async function main(): Promise<number> {
   // The last run's logs only: a reader of them finds this run's ports and nothing older.
   const logDir = path.join(path.dirname(options.output), 'logs');
   rmSync(logDir, { recursive: true, force: true });
-  const stack = new PlatformStack(infra, logDir);
   const client = new GraphQLClient(64);
+  const stacks: PlatformStack[] = [];
+  const closers: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
   const cleanUp = () =>
     (stopping ??= (async () => {
       client.close();
       log('stopping what the run started');
-      await stack
-        .stop({ keepData: options.keepData })
-        .catch((error: Error) => log(`stopping: ${error.message}`));
+      for (const close of closers.splice(0))
+        await close().catch((error: Error) => log(`stopping: ${error.message}`));
+      for (const stack of stacks.splice(0))
+        await stack
+          .stop({ keepData: options.keepData })
+          .catch((error: Error) => log(`stopping: ${error.message}`));
       stopInfrastructure();
     })());
   const interrupted = () => {
@@ -101,57 +166,79 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   // Whatever happens, no process of the run outlives it.
-  process.once('exit', () => stack.processes.killAllNow());
-
-  const results: ScenarioResult[] = [];
-  try {
-    log(`run ${stack.runId}: logs in ${logDir}`);
-    await stack.seedIdentity();
-    log('starting the services');
-    await stack.startServices();
-    const gateway = await stack.startGateway(
-      'gateway',
-      ['gateway/dist/index.js'],
-      stack.ourGatewayEnv(stack.subgraphUrls, stack.identityBaseUrl),
-      'GATEWAY_PORT',
-    );
-    const api = new Api(gateway.url);
-    log(`loading the school: classes of ${options.sizes.join(', ')} students`);
-    const school = await createBenchSchool(api, stack.credentials, options.sizes, log);
-    const readerToken = () => api.token(school.reader.username, school.reader.password);
-    const principal = await principalOf(stack.identityBaseUrl, await readerToken(), stack.secret);
-    const watcher = new ProcessWatcher(() => [
+  process.once('exit', () => stacks.forEach((stack) => stack.processes.killAllNow()));
+  const watcherOf = (stack: PlatformStack) =>
+    new ProcessWatcher(() => [
       ...stack.processes.all.map((p) => ({ name: p.name, pid: p.pid })),
       { name: 'load generator', pid: process.pid },
       ...Object.entries(infraPids).map(([name, pid]) => ({ name, pid })),
     ]);
-    // Idle: data loaded, the consumers settled, nothing asked yet.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const idle = watcher.snapshot();
-    const context: BenchContext = {
-      options,
-      stack,
-      school,
-      queries: benchQueries(school),
-      client,
-      watcher,
-      gatewayUrl: gateway.url,
-      readerToken,
-      forwardedIdentity: signForwardedIdentity(
-        { principal, requestId: `bench-${stack.runId}` },
-        stack.secret,
-        4 * 3600,
-      ),
-      log,
-    };
 
-    log('counting subgraph fetches');
-    const fetches = await countSubgraphFetches(context);
-    results.push(fetches.result);
-    results.push(await measureQueryLatency(context, fetches.report));
-    results.push(await measureGatewayOverhead(context, fetches.report));
-    results.push(await compareGateways(context));
-    results.push(reportMemory(context, idle));
+  const results: ScenarioResult[] = [];
+  const platform: Record<string, unknown> = {};
+  try {
+    if (options.only.includes('queries')) {
+      const stack = new PlatformStack(infra, logDir);
+      stacks.push(stack);
+      platform.queries = {
+        runId: stack.runId,
+        subgraphs: stack.subgraphUrls,
+        identity: stack.identityBaseUrl,
+      };
+      results.push(...(await runQueries(options, stack, client, watcherOf(stack))));
+      // The next part has the machine to itself.
+      await stack.stop({ keepData: options.keepData });
+      stacks.splice(stacks.indexOf(stack), 1);
+    }
+    if (options.only.includes('dashboards') || options.only.includes('bulk')) {
+      const datasets = await Datasets.connect(infra.mongodbUri);
+      closers.push(() => datasets.close());
+      await datasets.tidy(log);
+      const stack = new PlatformStack(infra, path.join(logDir, 'datasets'), DATASET_PREFIX);
+      stacks.push(stack);
+      platform.datasets = {
+        runId: stack.runId,
+        databases: `${DATASET_PREFIX}_*`,
+        subgraphs: stack.subgraphUrls,
+      };
+      log(`starting the services on the kept datasets (${DATASET_PREFIX}_*)`);
+      await stack.startServices();
+      const gateway = await stack.startGateway(
+        'gateway',
+        ['gateway/dist/index.js'],
+        stack.ourGatewayEnv(stack.subgraphUrls, stack.identityBaseUrl),
+        'GATEWAY_PORT',
+      );
+      const admin = await IdentityAdmin.open(stack);
+      closers.unshift(() => admin.close());
+      const sizes = new Set(options.datasets);
+      if (options.only.includes('bulk')) sizes.add('small');
+      const manifests: DataContext['manifests'] = {};
+      for (const size of (['small', 'province'] as const).filter((s) => sizes.has(s)))
+        manifests[size] = await datasets.ensure(size, admin, log);
+      // Parts an earlier run left marked (its bulk entry) are computed before anything is measured.
+      await datasets.untilComputed('the kept datasets (an earlier run)', log);
+      const context: DataContext = {
+        options,
+        stack,
+        datasets,
+        manifests,
+        admin,
+        api: new Api(gateway.url),
+        client,
+        watcher: watcherOf(stack),
+        gatewayUrl: gateway.url,
+        log,
+      };
+      if (options.only.includes('dashboards')) {
+        log('dashboard queries');
+        results.push(await measureDashboards(context));
+      }
+      if (options.only.includes('bulk')) {
+        log('bulk grade entry and event latency');
+        results.push(await measureBulkEntry(context));
+      }
+    }
   } catch (error) {
     // Interrupted: the failures that follow (services gone) are not news; cleanUp exits.
     if (stopping) return 130;
@@ -166,7 +253,7 @@ async function main(): Promise<number> {
   const output = [
     ...results.flatMap((r) => r.tables),
     formatTable(
-      'Targets (part A)',
+      'Targets',
       ['target', 'measured', 'verdict', 'what limits it'],
       targets.map((t) => [t.target, t.measured, t.verdict, t.note]),
     ),
@@ -182,7 +269,7 @@ async function main(): Promise<number> {
     machine,
     options,
     // Where each subgraph listened: the logs name them by address.
-    platform: { runId: stack.runId, subgraphs: stack.subgraphUrls, identity: stack.identityBaseUrl },
+    platform,
     targets,
     failures,
     scenarios: Object.fromEntries(results.map((r) => [r.name, r.figures])),

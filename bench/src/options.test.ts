@@ -20,6 +20,19 @@ describe('parseOptions', () => {
     expect(parseOptions(['--overhead-all'], 'o').overheadQueries).toBeUndefined();
   });
 
+  it('runs every part on the small dataset unless asked for the province, and parts alone when asked', () => {
+    expect(parseOptions([], 'o')).toMatchObject({
+      only: ['queries', 'dashboards', 'bulk'],
+      datasets: ['small'],
+    });
+    expect(parseOptions(['--only', 'dashboards,bulk', '--datasets', 'province'], 'o')).toMatchObject({
+      only: ['dashboards', 'bulk'],
+      datasets: ['province'],
+    });
+    expect(() => parseOptions(['--only', 'latency'], 'o')).toThrow('--only takes');
+    expect(() => parseOptions(['--datasets', 'city'], 'o')).toThrow('--datasets takes');
+  });
+
   it('refuses what it does not understand', () => {
     expect(() => parseOptions(['--runs', '0'], 'o')).toThrow('positive integer');
     expect(() => parseOptions(['--runs'], 'o')).toThrow('needs a value');

@@ -1,9 +1,18 @@
+import type { DatasetSize } from './data/province';
 import type { BenchOptions } from './scenarios/context';
+
+/** The parts of the suite, each runnable alone (`--only dashboards,bulk`). */
+export const PARTS = ['queries', 'dashboards', 'bulk'] as const;
+export type Part = (typeof PARTS)[number];
 
 export interface CliOptions extends BenchOptions {
   /** Class sizes of the benchmark school. */
   sizes: number[];
   output: string;
+  /** What to run: the record-book and class queries with the gateways and memory, the dashboards, bulk entry with event latency. */
+  only: Part[];
+  /** The generated datasets the dashboards compare (bulk entry uses the small one). */
+  datasets: DatasetSize[];
 }
 
 const DEFAULTS = { runs: 5, durationMs: 1_500, warmupMs: 500, minRequests: 3 };
@@ -17,7 +26,12 @@ export const USAGE = `npm run bench -- [options]
   --sizes 1,10,45,200  class sizes of the benchmark school (--quick: 1,10,45)
   --output FILE        where the JSON goes (default bench/results/latest.json)
   --overhead-all       gateway overhead of every class size (default: the record book, 45 and 200)
-  --keep-data          keep the run's databases (dropped by default)`;
+  --keep-data          keep the run's databases (dropped by default; the generated datasets are always kept)
+  --only PARTS         some of ${PARTS.join(',')} (default: all). queries: record book, class query,
+                       gateway overhead and comparison, memory; dashboards: small vs province size;
+                       bulk: a school's term marks through recordGradebook, with event latency
+  --datasets SIZES     small (default) or small,province: the province (100 schools, 120,000
+                       students) is generated once and kept; its first generation takes hours`;
 
 function positive(name: string, value: string | undefined): number {
   const number = Number(value);
@@ -40,6 +54,9 @@ export function parseOptions(argv: readonly string[], defaultOutput: string): Cl
     // The 200-student class's year of marks alone takes minutes to enter on FerretDB.
     sizes: quick ? [1, 10, 45] : [1, 10, 45, 200],
     output: defaultOutput,
+    only: [...PARTS],
+    // The province's first generation takes hours (docs/benchmarks.md): asked for explicitly.
+    datasets: ['small'],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -73,6 +90,24 @@ export function parseOptions(argv: readonly string[], defaultOutput: string): Cl
         break;
       case '--output':
         options.output = value();
+        break;
+      case '--only':
+        options.only = value()
+          .split(',')
+          .map((part) => {
+            if (!(PARTS as readonly string[]).includes(part))
+              throw new Error(`--only takes ${PARTS.join(', ')}; got ${part}`);
+            return part as Part;
+          });
+        break;
+      case '--datasets':
+        options.datasets = value()
+          .split(',')
+          .map((size) => {
+            if (size !== 'small' && size !== 'province')
+              throw new Error(`--datasets takes small, province; got ${size}`);
+            return size;
+          });
         break;
       default:
         throw new Error(`unknown option ${arg}`);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,11 @@ export interface Credential {
 export class PlatformStack {
   readonly runId = `bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   readonly secret = randomBytes(32).toString('hex');
-  private readonly keySecret = randomBytes(32).toString('hex');
+  /**
+   * Encrypts identity's signing keys. A kept dataset's identity database outlives the run, so its
+   * key secret is derived from the dataset's name (a local benchmark's, nothing else's).
+   */
+  readonly keySecret: string;
   private readonly ministryToken = randomBytes(24).toString('hex');
   readonly keystoreDir = mkdtempSync(path.join(tmpdir(), 'hocbaso-bench-keystore-'));
   readonly processes: ProcessGroup;
@@ -44,16 +48,24 @@ export class PlatformStack {
   credentials: Credential[] = [];
   private ministryUrl = '';
 
+  /**
+   * `dataset`: the databases are a kept dataset's (`<dataset>_<service>`, reused across runs and
+   * never dropped) instead of this run's own.
+   */
   constructor(
     readonly infra: Infrastructure,
     readonly logDir: string,
+    readonly dataset?: string,
   ) {
+    this.keySecret = dataset
+      ? createHash('sha256').update(`hocbaso-bench-keys/${dataset}`).digest('hex')
+      : randomBytes(32).toString('hex');
     mkdirSync(logDir, { recursive: true });
     this.processes = new ProcessGroup(REPO_ROOT, logDir);
   }
 
   dbName(service: ServiceName): string {
-    return `${this.runId}_${service}`;
+    return `${this.dataset ?? this.runId}_${service}`;
   }
 
   group(name: string): string {
@@ -86,7 +98,7 @@ export class PlatformStack {
     };
   }
 
-  private identityEnv(port: number): Record<string, string> {
+  identityEnv(port: number): Record<string, string> {
     return {
       ...this.common(),
       IDENTITY_PORT: String(port),
@@ -249,7 +261,7 @@ export class PlatformStack {
   /** Stops every process, drops the run's databases (unless kept) and removes its keystore. */
   async stop(options: { keepData: boolean }): Promise<void> {
     await this.processes.stopAll();
-    if (!options.keepData) await this.dropDatabases().catch(() => undefined);
+    if (!options.keepData && !this.dataset) await this.dropDatabases().catch(() => undefined);
     rmSync(this.keystoreDir, { recursive: true, force: true });
   }
 
