@@ -45,6 +45,11 @@ export class StatisticsProjection {
     this.loop = this.run();
   }
 
+  /** The worker was started and is being stopped (refreshAll, called without a worker, never is). */
+  private get stopping(): boolean {
+    return this.loop !== undefined && !this.running;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
@@ -73,7 +78,8 @@ export class StatisticsProjection {
       byGroup.set(key, [...(byGroup.get(key) ?? []), marker]);
     }
     for (const markers of byGroup.values()) {
-      if (!this.running && this.loop) return;
+      // The worker is stopping: the groups not done keep their marks and are redone after restart.
+      if (this.stopping) return;
       const parts = await Promise.all(
         markers.map(async (m) => {
           const figures = await this.options.compute(m.ref);
