@@ -5,6 +5,7 @@ import type { EventPublisher, OutgoingMessage } from './event-bus';
 import type { Logger } from './logger';
 import { backoffDelay, sleep } from './retry';
 import type { WriteLock } from './write-lock';
+import { collectionKey, hintOutboxWrites, onOutboxWrite } from './outbox-writes';
 
 /**
  * The transactional outbox, embedded in the aggregate's own document.
@@ -51,8 +52,10 @@ export function addOutbox(schema: Schema): void {
     _outboxPending: { type: Boolean, default: false },
     _rev: { type: Number, default: 0 },
   });
-  // Serves the relay's scan: find({ _outboxPending: true }).
+  // Serves the relay's search: find({ _outboxPending: true }) (on MongoDB; FerretDB v1 scans).
   schema.index({ _outboxPending: 1 });
+  // Tells the relay which document to read, so that it need not search.
+  hintOutboxWrites(schema);
 }
 
 export function toOutboxEntry(topic: string, event: CloudEvent): OutboxEntry {
@@ -90,7 +93,14 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** Every event is also kept here, by event id: the service's audit trail (R2). */
   eventLog: Collection;
+  /** How long the relay sleeps when it knows of nothing pending (a hint or notify() wakes it). */
   pollIntervalMs?: number;
+  /**
+   * How often the relay also searches every collection for pending documents it was not told of
+   * (writes by other processes or made behind mongoose). It always searches once at start.
+   */
+  scanIntervalMs?: number;
+  /** Documents read and published together in one pass. */
   batchSize?: number;
   /** The service's write lock: the relay's clean-up must not race the service's own writes. */
   writeLock?: WriteLock;
@@ -100,8 +110,22 @@ interface PendingDocument {
   _id: unknown;
   _rev?: number;
   _outbox?: OutboxEntry[];
+  _outboxPending?: boolean;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModel = Model<any>;
+
+interface QueuedDocument {
+  model: AnyModel;
+  id: unknown;
+}
+
+/**
+ * Publishes what the outbox holds. It learns of pending documents from the write hooks of this
+ * process (`outbox-writes.ts`) and reads them by `_id`; a search of the whole collection runs at
+ * start (what an earlier life left) and then every `scanIntervalMs` (writes it was not told of).
+ */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -110,8 +134,16 @@ export class OutboxRelay {
   private notified = false;
   private failures = 0;
   private abort = new AbortController();
+  /** Documents known to have pending events, in the order they were written (a Map keeps it). */
+  private readonly queue = new Map<string, QueuedDocument>();
+  private readonly models: Map<string, AnyModel>;
+  private scanDue = true;
+  private lastScanAt = 0;
+  private unlisten: (() => void) | undefined;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.models = new Map(options.models.map((model) => [collectionKey(model), model]));
+  }
 
   start(): void {
     if (this.running) return;
@@ -120,6 +152,8 @@ export class OutboxRelay {
     // make every backoff sleep return at once (a hot retry loop against a failing broker).
     this.abort = new AbortController();
     this.failures = 0;
+    this.scanDue = true;
+    this.unlisten ??= onOutboxWrite((model, id) => this.hint(model, id));
     this.loop = this.run();
   }
 
@@ -129,28 +163,53 @@ export class OutboxRelay {
     this.wake?.();
   }
 
-  /** Stops the loop after publishing what is pending, or after `timeoutMs`. */
+  /** Stops the loop after publishing what this process wrote, or after `timeoutMs`. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.abort.abort();
     this.wake?.();
     await this.loop;
-    await this.flush(timeoutMs);
+    // No search here: on FerretDB it reads every document, and the next start searches anyway.
+    await this.flush(timeoutMs, { search: false });
+    this.unlisten?.();
+    this.unlisten = undefined;
   }
 
-  /** Publishes until nothing is pending; returns whether everything went out in time. */
-  async flush(timeoutMs = 10_000): Promise<boolean> {
+  /**
+   * Publishes until nothing is pending; returns whether everything went out in time. With
+   * `search` (the default) it also searches the collections, so that "nothing" includes writes
+   * this process was not told of.
+   */
+  async flush(timeoutMs = 10_000, { search = true } = {}): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    if (search) this.scanDue = true;
     while (Date.now() < deadline) {
       try {
-        if ((await this.publishPending()) === 0 && !(await this.hasPending())) return true;
+        await this.publishPending();
+        if (this.queue.size === 0 && !this.scanDue) {
+          if (!search || !(await this.hasPending())) return true;
+          this.scanDue = true;
+        }
       } catch (error) {
         this.options.logger.warn({ err: (error as Error).message }, 'outbox flush: publish failed');
         await sleep(200);
       }
     }
     return false;
+  }
+
+  private hint(model: AnyModel, id: unknown): void {
+    const own = this.models.get(collectionKey(model));
+    if (!own) return;
+    if (id === undefined) this.scanDue = true;
+    else this.enqueue(own, id);
+    this.notify();
+  }
+
+  private enqueue(model: AnyModel, id: unknown): void {
+    const key = `${collectionKey(model)}\u0000${String(id)}`;
+    if (!this.queue.has(key)) this.queue.set(key, { model, id });
   }
 
   private async hasPending(): Promise<boolean> {
@@ -163,10 +222,9 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const interval = this.options.pollIntervalMs ?? 500;
     while (this.running) {
-      let published = 0;
       this.notified = false;
       try {
-        published = await this.publishPending();
+        await this.publishPending();
         if (this.failures > 0)
           this.options.logger.info({ afterFailures: this.failures }, 'outbox relay recovered');
         this.failures = 0;
@@ -179,67 +237,115 @@ export class OutboxRelay {
         await sleep(delay, this.abort.signal);
         continue;
       }
-      if (published === 0) await this.idle(interval);
+      if (this.queue.size === 0) await this.idle(interval);
     }
   }
 
   private idle(ms: number): Promise<void> {
     // A notify() that came while the pass was running found no one waiting: start the next pass now.
-    if (this.notified || !this.running) return Promise.resolve();
+    if (this.notified || !this.running || this.scanIsDue()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         if (this.wake === done) this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, Math.min(ms, this.untilNextScan()));
       this.wake = done;
     });
   }
 
-  /** One pass over every model: publishes each pending document's entries in order. */
-  async publishPending(): Promise<number> {
-    let published = 0;
-    for (const model of this.options.models) {
-      const documents = (await model
-        .find({ _outboxPending: true }, { _outbox: 1, _rev: 1 })
-        .sort({ _id: 1 })
-        .limit(this.options.batchSize ?? 100)
-        .lean()) as PendingDocument[];
-      for (const document of documents) {
-        published += await this.publishDocument(model, document);
-      }
-    }
-    return published;
+  private scanIsDue(): boolean {
+    return this.scanDue || this.untilNextScan() <= 0;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async publishDocument(model: Model<any>, document: PendingDocument): Promise<number> {
-    const entries = document._outbox ?? [];
-    if (entries.length > 0) {
-      await this.recordInEventLog(entries);
-      const messages: OutgoingMessage[] = entries.map((entry) => ({
-        topic: entry.topic,
-        key: entry.key,
-        value: entry.payload,
-        headers: {
-          'content-type': 'application/cloudevents+json; charset=utf-8',
-          ce_id: entry.id,
-          ce_type: entry.type,
-        },
-      }));
-      await this.options.publisher.publish(messages);
+  private untilNextScan(): number {
+    return this.lastScanAt + (this.options.scanIntervalMs ?? 60_000) - Date.now();
+  }
+
+  /** Queues every document that has pending events, whoever wrote it. */
+  private async scan(): Promise<void> {
+    this.scanDue = false;
+    this.lastScanAt = Date.now();
+    try {
+      for (const model of this.options.models) {
+        const found = (await model.find({ _outboxPending: true }, { _id: 1 }).lean()) as { _id: unknown }[];
+        for (const { _id } of found) this.enqueue(model, _id);
+      }
+    } catch (error) {
+      this.scanDue = true;
+      throw error;
     }
-    const publishedIds = new Set(entries.map((e) => e.id));
+  }
+
+  /**
+   * One pass: the search when it is due, then one batch of queued documents, read by \`_id\` and
+   * published together; returns the number of events published.
+   */
+  async publishPending(): Promise<number> {
+    if (this.scanIsDue()) await this.scan();
+    const batch = [...this.queue.entries()].slice(0, this.options.batchSize ?? 50);
+    // Taken off the queue before reading: a write from now on queues its document again.
+    for (const [key] of batch) this.queue.delete(key);
+    try {
+      const read = await Promise.all(
+        batch.map(async ([, { model, id }]) => ({
+          model,
+          document: (await model
+            .findOne({ _id: id }, { _outbox: 1, _rev: 1, _outboxPending: 1 })
+            .lean()) as PendingDocument | null,
+        })),
+      );
+      const pending = read.filter(({ document }) => document?._outboxPending === true) as {
+        model: AnyModel;
+        document: PendingDocument;
+      }[];
+      const entries = pending.flatMap(({ document }) => document._outbox ?? []);
+      if (entries.length > 0) await this.publishEntries(entries);
+      await Promise.all(pending.map(({ model, document }) => this.removeFrom(model, document)));
+      return entries.length;
+    } catch (error) {
+      // Not published (or not known to be): the documents go back to the front of the queue.
+      const rest = [...this.queue.entries()];
+      this.queue.clear();
+      for (const [key, queued] of [...batch, ...rest]) this.queue.set(key, queued);
+      throw error;
+    }
+  }
+
+  private async publishEntries(entries: OutboxEntry[]): Promise<void> {
+    await this.recordInEventLog(entries);
+    const messages: OutgoingMessage[] = entries.map((entry) => ({
+      topic: entry.topic,
+      key: entry.key,
+      value: entry.payload,
+      headers: {
+        'content-type': 'application/cloudevents+json; charset=utf-8',
+        ce_id: entry.id,
+        ce_type: entry.type,
+      },
+    }));
+    await this.options.publisher.publish(messages);
+  }
+
+  private async removeFrom(model: AnyModel, document: PendingDocument): Promise<void> {
+    const publishedIds = new Set((document._outbox ?? []).map((e) => e.id));
     const key = documentLockKey(model.collection.name, document._id);
     const remove = () => this.removePublished(model, document, publishedIds);
-    await (this.options.writeLock ? this.options.writeLock.run(key, remove) : remove());
-    return entries.length;
+    const kept = await (this.options.writeLock ? this.options.writeLock.run(key, remove) : remove());
+    // Entries written meanwhile stay pending: go round again for them.
+    if (kept) this.enqueue(model, document._id);
   }
 
-  /** Compare-and-set on `_rev`: entries added meanwhile stay; a lost race re-reads and tries again. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async removePublished(model: Model<any>, document: PendingDocument, publishedIds: Set<string>) {
+  /**
+   * Compare-and-set on `_rev`: entries added meanwhile stay; a lost race re-reads and tries again.
+   * Returns whether the document still has pending entries.
+   */
+  private async removePublished(
+    model: AnyModel,
+    document: PendingDocument,
+    publishedIds: Set<string>,
+  ): Promise<boolean> {
     let current: PendingDocument | null = document;
     for (let attempt = 0; attempt < 20 && current; attempt++) {
       const remaining = (current._outbox ?? []).filter((e) => !publishedIds.has(e.id));
@@ -247,7 +353,7 @@ export class OutboxRelay {
         { _id: current._id, _rev: current._rev ?? 0 },
         { $set: { _outbox: remaining, _outboxPending: remaining.length > 0 }, $inc: { _rev: 1 } },
       );
-      if (result.matchedCount === 1) return;
+      if (result.matchedCount === 1) return remaining.length > 0;
       current = (await model
         .findOne({ _id: current._id }, { _outbox: 1, _rev: 1 })
         .lean()) as PendingDocument | null;
@@ -257,6 +363,7 @@ export class OutboxRelay {
         { id: String(current._id) },
         'outbox entries stay pending after a busy document',
       );
+    return current !== null;
   }
 
   private async recordInEventLog(entries: OutboxEntry[]): Promise<void> {

@@ -16,6 +16,7 @@ export interface ServiceRuntimeOptions {
   kafkaBrokers: string[];
   logger: Logger;
   outboxPollIntervalMs?: number;
+  outboxScanIntervalMs?: number;
 }
 
 /**
@@ -80,6 +81,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
         logger: logger.child({ component: 'outbox' }),
         eventLog,
         pollIntervalMs: options.outboxPollIntervalMs,
+        scanIntervalMs: options.outboxScanIntervalMs,
         writeLock,
       });
       runtime.relay = relay;

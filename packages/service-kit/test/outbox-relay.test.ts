@@ -246,26 +246,125 @@ describe('OutboxRelay with a real broker and store', () => {
   it('does not sleep through a write notified while a pass was already running', async () => {
     let armed = false;
     const late: { entry?: OutboxEntry; relay?: OutboxRelay } = {};
-    // Right after the relay's scan came back empty, and before it goes idle, a request commits an
-    // event and notifies: the relay must start another pass, not wait for the next poll.
+    // While the relay reads a document it was told of, a request commits another event, behind
+    // mongoose's back (no hint), and notifies: the relay must start another pass, not wait for the poll.
     const { contract, Counter, eventLog, collector } = await setup('outbox_notify', (schema) => {
-      schema.post('find', async function (documents: unknown[]) {
-        if (!armed || !('_outboxPending' in this.getFilter()) || documents.length > 0) return;
+      schema.post('findOne', async function () {
+        if (!armed || (this.getFilter() as { _id?: unknown })._id !== 'M') return;
         armed = false;
-        await this.model.create({ _id: 'N', ...newDocumentOutbox([late.entry!]) });
+        await this.model.collection.updateOne({ _id: 'M' as never }, {
+          $push: { _outbox: late.entry! },
+          $set: { _outboxPending: true },
+          $inc: { _rev: 1 },
+        } as never);
         late.relay!.notify();
       });
     });
-    const entry = counterEntry(contract, 'N', 0);
-    const relay = relayFor({ models: [Counter], publisher: bus, logger, eventLog, pollIntervalMs: 30_000 });
+    const first = counterEntry(contract, 'M', 0);
+    const entry = counterEntry(contract, 'M', 1);
+    const relay = relayFor({
+      models: [Counter],
+      publisher: bus,
+      logger,
+      eventLog,
+      pollIntervalMs: 30_000,
+      scanIntervalMs: 600_000,
+    });
     Object.assign(late, { entry, relay });
     relay.start();
     await new Promise((resolve) => setTimeout(resolve, 200)); // now idle, until the poll in 30 s
 
     armed = true;
-    relay.notify();
+    await Counter.create({ _id: 'M', ...newDocumentOutbox([first]) });
     await collector.waitFor((e) => e.id === entry.id, 1, 10_000);
-    await eventually(async () => !(await Counter.exists({ _id: 'N', _outboxPending: true })), 5_000);
+    await eventually(async () => !(await Counter.exists({ _id: 'M', _outboxPending: true })), 5_000);
+    await relay.stop();
+  });
+
+  it('publishes each kind of write it is told of by its hooks, reading by _id and never searching again', async () => {
+    const searches = { count: 0 };
+    const { contract, Counter, eventLog, collector } = await setup('outbox_hints', (schema) => {
+      schema.post('find', function () {
+        if ('_outboxPending' in this.getFilter()) searches.count++;
+      });
+    });
+    // Nothing calls notify(), the poll is 30 s and the periodic search 10 min: only the hints can do it.
+    const relay = relayFor({
+      models: [Counter],
+      publisher: bus,
+      logger,
+      eventLog,
+      pollIntervalMs: 30_000,
+      scanIntervalMs: 600_000,
+    });
+    relay.start();
+    await eventually(async () => searches.count === 1, 5_000, 10); // the start-up search
+    const arrives = (entry: OutboxEntry) => collector.waitFor((e) => e.id === entry.id, 1, 5_000);
+
+    const born = counterEntry(contract, 'P', 0);
+    await Counter.create({ _id: 'P', ...newDocumentOutbox([born]) });
+    await arrives(born);
+
+    const updated = counterEntry(contract, 'P', 1);
+    await Counter.updateOne({ _id: 'P' }, withEvents({ $inc: { value: 1 } }, [updated]));
+    await arrives(updated);
+
+    const found = counterEntry(contract, 'P', 2);
+    await Counter.findOneAndUpdate({ _id: 'P' }, withEvents({ $inc: { value: 1 } }, [found]));
+    await arrives(found);
+
+    const many = [counterEntry(contract, 'Q', 0), counterEntry(contract, 'R', 0)];
+    await Counter.insertMany([
+      { _id: 'Q', ...newDocumentOutbox([many[0]!]) },
+      { _id: 'R', ...newDocumentOutbox([many[1]!]) },
+    ]);
+    await Promise.all(many.map(arrives));
+
+    await eventually(async () => (await Counter.countDocuments({ _outboxPending: true })) === 0, 5_000);
+    expect(searches.count).toBe(1);
+    await relay.stop();
+  });
+
+  it('finds by searching what it was not told of: at start, after a write of several documents, and periodically', async () => {
+    const searches = { count: 0 };
+    const { contract, Counter, eventLog, collector } = await setup('outbox_search', (schema) => {
+      schema.post('find', function () {
+        if ('_outboxPending' in this.getFilter()) searches.count++;
+      });
+    });
+    // Left pending by an earlier life of the service.
+    const leftover = counterEntry(contract, 'S', 0);
+    await Counter.create({ _id: 'S', ...newDocumentOutbox([leftover]) });
+    await Counter.create({ _id: 'T', label: 'term', ...newDocumentOutbox([]) });
+    const relay = relayFor({
+      models: [Counter],
+      publisher: bus,
+      logger,
+      eventLog,
+      pollIntervalMs: 30_000,
+      scanIntervalMs: 3_000,
+    });
+    relay.start();
+    await collector.waitFor((e) => e.id === leftover.id, 1, 5_000);
+
+    // An updateMany names no single document: its hook asks for a search at once.
+    await eventually(async () => searches.count === 1, 5_000, 10);
+    const labelled = counterEntry(contract, 'T', 0);
+    await Counter.updateMany({ label: 'term' }, withEvents({ $inc: { value: 1 } }, [labelled]));
+    await collector.waitFor((e) => e.id === labelled.id, 1, 2_500);
+    expect(searches.count).toBe(2);
+
+    // A write made behind mongoose (no hook at all) waits for the periodic search.
+    const raw = counterEntry(contract, 'V', 0);
+    await Counter.collection.insertOne({
+      _id: 'V' as never,
+      value: 0,
+      applied: [],
+      ...newDocumentOutbox([raw]),
+    });
+    await collector.waitFor((e) => e.id === raw.id, 1, 10_000);
+    expect(searches.count).toBeGreaterThanOrEqual(3);
+    await eventually(async () => (await Counter.countDocuments({ _outboxPending: true })) === 0, 5_000);
     await relay.stop();
   });
 

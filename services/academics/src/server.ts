@@ -71,6 +71,7 @@ export async function createAcademicsService(
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const { connection, writeLock } = runtime;
   const models = {

@@ -41,6 +41,8 @@ export const archiveConfigSchema = z.object({
   /** A new statistics group reads its topics from their start (rebuilding the aggregates). */
   ARCHIVE_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
   /** The Ministry database's API (the simulator under deploy/local locally). */
   MINISTRY_API_URL: env.url(),
   /** The school's credential at the Ministry: a secret, never logged. */

@@ -78,6 +78,7 @@ export async function createArchiveService(
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const connection = runtime.connection;
   const sync = new SyncRepository(syncModels(connection), runtime.writeLock);

@@ -27,6 +27,8 @@ export const conductConfigSchema = z.object({
   /** A new statistics group reads its topics from their start, so every student is counted. */
   CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
+  /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
   LOG_LEVEL: env.logLevel(),
 });
 

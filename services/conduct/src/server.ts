@@ -65,6 +65,7 @@ export async function createConductService(config: ConductConfig, logger: Logger
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const records = conductRecordModel(runtime.connection);
   const roundTrips: RoundTripCounter = { count: 0 };

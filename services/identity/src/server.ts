@@ -50,6 +50,7 @@ export async function createIdentityService(
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const { connection, writeLock } = runtime;
   const models = {

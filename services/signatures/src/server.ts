@@ -77,6 +77,7 @@ export async function createSignaturesService(
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const connection = runtime.connection;
   const records = new RecordsRepository(

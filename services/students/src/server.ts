@@ -98,6 +98,7 @@ export async function createStudentsService(
     kafkaBrokers: config.KAFKA_BROKERS,
     logger,
     outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    outboxScanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
   });
   const { connection, writeLock } = runtime;
   const models = {
