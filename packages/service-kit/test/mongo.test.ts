@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { closedPort, infra, testLogger, uniqueDbName } from '@hocbaso/testkit';
 import { Schema, type Connection } from 'mongoose';
-import { connectMongo, pingMongo, syncIndexes } from '../src';
+import { connectMongo, findByIds, pingMongo, setStoreProfile, storeProfile, syncIndexes } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -145,5 +145,52 @@ describe('connectMongo (real store)', () => {
     );
     const unique = indexes.find((i) => i.key.schoolId === 1);
     expect(unique?.unique).toBe(true);
+  });
+
+  it('findByIds returns the same documents by one $in query and by parallel reads by _id', async () => {
+    const connection = await connectMongo({
+      uri: infra().mongodbUri,
+      dbName: uniqueDbName('by_ids'),
+      logger,
+      timeoutMs: 20_000,
+    });
+    opened.push(connection);
+    // The project's local store is FerretDB v1 (deploy/local), which serves only _id equality.
+    expect(storeProfile(connection)).toEqual({ indexesOnlyIdEquality: true });
+    const Book = connection.model('Book', new Schema({ _id: String, title: String }), 'books');
+    await Book.insertMany(Array.from({ length: 70 }, (_, i) => ({ _id: `b${i}`, title: `T${i}` })));
+    // More ids than one round of parallel reads, a repeat and two that do not exist.
+    const ids = [...Array.from({ length: 40 }, (_, i) => `b${i * 2 - 10}`), 'b4', 'missing'];
+    const expected = Array.from({ length: 35 }, (_, i) => `b${i * 2}`).sort();
+
+    const byReads = await findByIds<{ _id: string; title: string }>(Book, ids);
+    setStoreProfile(connection, { indexesOnlyIdEquality: false });
+    const byIn = await findByIds<{ _id: string; title: string }>(Book, ids);
+
+    for (const found of [byReads, byIn]) {
+      expect(found.map((b) => b._id).sort()).toEqual(expected);
+      expect(found.find((b) => b._id === 'b4')).toEqual({ _id: 'b4', title: 'T4', __v: 0 });
+    }
+    expect(await findByIds(Book, [])).toEqual([]);
+  });
+
+  it('logs a command slower than its threshold with its shape and no values', async () => {
+    const slowLogger = testLogger('mongo-slow');
+    const connection = await connectMongo({
+      uri: infra().mongodbUri,
+      dbName: uniqueDbName('slow'),
+      logger: slowLogger,
+      timeoutMs: 20_000,
+      slowCommandMs: 0, // every command is "slow"
+    });
+    opened.push(connection);
+    await connection.db!.collection('probes').findOne({ secretField: 'Nguyễn Văn An' });
+    const slow = slowLogger.lines
+      .filter((line) => line.includes('slow database command'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(slow).toContainEqual(
+      expect.objectContaining({ command: 'find', collection: 'probes', filter: { secretField: '?' } }),
+    );
+    expect(slowLogger.lines.join('\n')).not.toContain('Nguyễn');
   });
 });

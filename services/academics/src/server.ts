@@ -92,19 +92,30 @@ export async function createAcademicsService(
     ],
   });
 
+  // Before any read of a class's members (FerretDB answers them from this list).
+  const classMembers = new ClassMembersRepository(models.classMembers, writeLock);
+  const filled = await classMembers.fillFromRosterOnce(
+    models.rosterStudents,
+    connection.db!.collection('migrations'),
+  );
+  if (filled > 0) logger.info({ classes: filled }, 'class member lists filled from the roster');
+  // Each reader of the roster counts its own round trips (only the requests' are measured).
+  const rosterRepository = (counter = new RoundTripCounter()) =>
+    new RosterRepository(
+      models.rosterClasses,
+      models.rosterStudents,
+      models.classMembers,
+      writeLock,
+      counter,
+    );
+  const statisticsRoster = rosterRepository();
   // The dashboards (issue 7): a class is a part of its school's figures, recomputed from the
   // class's gradebooks after a change. Its reads are not counted with the requests'.
   const statisticsStore = new StatisticsStore(connection.db!, writeLock);
-  const statisticsRoster = new RosterRepository(
-    models.rosterClasses,
-    models.rosterStudents,
-    writeLock,
-    new RoundTripCounter(),
-  );
   const statisticsReaders = {
     gradebooks: new GradebookRepository(models.gradebooks, writeLock, new RoundTripCounter()),
     roster: statisticsRoster,
-    classMembers: new ClassMembersRepository(models.classMembers, writeLock),
+    classMembers,
     logger: logger.child({ component: 'statistics' }),
   };
   const statistics = new StatisticsProjection({
@@ -119,7 +130,7 @@ export async function createAcademicsService(
   const deps: AcademicsDeps = {
     gradebooks: new GradebookRepository(models.gradebooks, writeLock, roundTrips),
     gradebookExports: new GradebookExportRepository(models.gradebookExports),
-    roster: new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, roundTrips),
+    roster: rosterRepository(roundTrips),
     locks,
     corrections: new RecordCorrections(
       models.correctionRefusals,
@@ -146,7 +157,7 @@ export async function createAcademicsService(
     // The consumer's own repository: its round trips are not counted with the requests'.
     // After each change of where a student counts, the statistics mark the student's classes.
     handlers: rosterHandlers(
-      new RosterRepository(models.rosterClasses, models.rosterStudents, writeLock, new RoundTripCounter()),
+      rosterRepository(),
       statisticsReaders.classMembers,
       async (studentId, schoolYear) =>
         statistics.markDirty(await placementParts(statisticsRoster, studentId, schoolYear)),
@@ -163,12 +174,7 @@ export async function createAcademicsService(
     handlers: recordLockHandlers({
       ...deps,
       gradebooks: new GradebookRepository(models.gradebooks, writeLock, new RoundTripCounter()),
-      roster: new RosterRepository(
-        models.rosterClasses,
-        models.rosterStudents,
-        writeLock,
-        new RoundTripCounter(),
-      ),
+      roster: rosterRepository(),
     }),
     fromBeginning: config.ACADEMICS_LOCKS_CONSUME_FROM_BEGINNING,
   });

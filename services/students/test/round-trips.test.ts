@@ -63,7 +63,7 @@ describe('class-wide reads cost a constant number of database round trips', () =
     // current class come from the per-request loader, already loaded. The staff member read
     // personal fields: one access-log entry for the whole request (R11).
     expect(describeCalls(ten.calls)).toEqual([
-      'classes.find',
+      'classes.findOne',
       'students.find',
       'personal_data_reads.insertOne',
     ]);

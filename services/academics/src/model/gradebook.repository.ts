@@ -1,8 +1,9 @@
 import {
   documentLockKey,
+  findByIds,
   newDocumentOutbox,
-  withEvents,
   type OutboxEntry,
+  withEvents,
   type WriteLock,
 } from '@hocbaso/service-kit';
 import type {
@@ -48,10 +49,7 @@ export class GradebookRepository {
 
   findManyByIds(ids: readonly string[]): Promise<GradebookDocument[]> {
     this.roundTrips.count('gradebooks.findManyByIds');
-    return this.model
-      .find({ _id: { $in: [...ids] } })
-      .lean<GradebookDocument[]>()
-      .exec();
+    return findByIds<GradebookDocument>(this.model, ids);
   }
 
   /** Every gradebook of these classes (of one school year when given). */

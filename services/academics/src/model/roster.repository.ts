@@ -1,10 +1,11 @@
-import { documentLockKey, type WriteLock } from '@hocbaso/service-kit';
+import { documentLockKey, findByIds, storeProfile, type WriteLock } from '@hocbaso/service-kit';
 import type {
   RosterClassDocument,
   RosterClassModel,
   RosterStudentDocument,
   RosterStudentModel,
 } from './roster.model';
+import type { ClassMembersDocument, ClassMembersModel } from './class-members.model';
 import type { RoundTripCounter } from './round-trips';
 
 /**
@@ -15,6 +16,7 @@ export class RosterRepository {
   constructor(
     private readonly classes: RosterClassModel,
     private readonly students: RosterStudentModel,
+    private readonly members: ClassMembersModel,
     private readonly lock: WriteLock,
     private readonly roundTrips: RoundTripCounter,
   ) {}
@@ -26,10 +28,7 @@ export class RosterRepository {
 
   findClasses(ids: readonly string[]): Promise<RosterClassDocument[]> {
     this.roundTrips.count('roster.findClasses');
-    return this.classes
-      .find({ _id: { $in: [...ids] } })
-      .lean<RosterClassDocument[]>()
-      .exec();
+    return findByIds<RosterClassDocument>(this.classes, ids);
   }
 
   findStudent(id: string): Promise<RosterStudentDocument | null> {
@@ -39,19 +38,25 @@ export class RosterRepository {
 
   findStudents(ids: readonly string[]): Promise<RosterStudentDocument[]> {
     this.roundTrips.count('roster.findStudents');
-    return this.students
-      .find({ _id: { $in: [...ids] } })
-      .lean<RosterStudentDocument[]>()
-      .exec();
+    return findByIds<RosterStudentDocument>(this.students, ids);
   }
 
   /** Every student who is or was in one of these classes (their documents list all enrolments). */
-  membersOf(classIds: readonly string[]): Promise<RosterStudentDocument[]> {
+  async membersOf(classIds: readonly string[]): Promise<RosterStudentDocument[]> {
     this.roundTrips.count('roster.membersOf');
-    return this.students
-      .find({ 'enrollments.classId': { $in: [...classIds] } })
-      .lean<RosterStudentDocument[]>()
-      .exec();
+    if (!storeProfile(this.students.db).indexesOnlyIdEquality)
+      return this.students
+        .find({ 'enrollments.classId': { $in: [...classIds] } })
+        .lean<RosterStudentDocument[]>()
+        .exec();
+    // FerretDB v1 would read every student for that filter: go by the classes' member lists, by
+    // _id, and keep whom the roster itself places in the class (as the filter above does).
+    const lists = await findByIds<ClassMembersDocument>(this.members, classIds);
+    const students = await findByIds<RosterStudentDocument>(
+      this.students,
+      lists.flatMap((list) => list.studentIds),
+    );
+    return students.filter((s) => s.enrollments.some((e) => classIds.includes(e.classId)));
   }
 
   /** Creates or updates a class from its events. */

@@ -1,8 +1,9 @@
 import {
   documentLockKey,
+  findByIds,
   newDocumentOutbox,
-  withEvents,
   type OutboxEntry,
+  withEvents,
   type WriteLock,
 } from '@hocbaso/service-kit';
 import type { UpdateQuery } from 'mongoose';
@@ -53,10 +54,10 @@ export class ConductRepository {
 
   /** The records of these students in one school year, by _id (FerretDB v1 scans other filters). */
   findRecordsOfYear(studentIds: readonly string[], schoolYear: string): Promise<ConductRecordDocument[]> {
-    return this.records
-      .find({ _id: { $in: studentIds.map((id) => conductRecordId(id, schoolYear)) } })
-      .lean<ConductRecordDocument[]>()
-      .exec();
+    return findByIds<ConductRecordDocument>(
+      this.records,
+      studentIds.map((id) => conductRecordId(id, schoolYear)),
+    );
   }
 
   /**
@@ -101,12 +102,7 @@ export class ConductRepository {
   }
 
   findClasses(classIds: readonly string[]): Promise<KnownClassDocument[]> {
-    return this.trip(
-      this.readModel.classes
-        .find({ _id: { $in: [...classIds] } })
-        .lean<KnownClassDocument[]>()
-        .exec(),
-    );
+    return this.trip(findByIds<KnownClassDocument>(this.readModel.classes, classIds));
   }
 
   findMembership(studentId: string, schoolYear: string): Promise<MembershipDocument | null> {

@@ -1,8 +1,9 @@
 import {
   documentLockKey,
+  findByIds,
   newDocumentOutbox,
-  withEvents,
   type OutboxEntry,
+  withEvents,
   type WriteLock,
 } from '@hocbaso/service-kit';
 import type { UpdateQuery } from 'mongoose';
@@ -35,10 +36,7 @@ export class AccountRepository {
   }
 
   findManyByIds(ids: readonly string[]): Promise<AccountDocument[]> {
-    return this.model
-      .find({ _id: { $in: [...ids] } })
-      .lean<AccountDocument[]>()
-      .exec();
+    return findByIds<AccountDocument>(this.model, ids);
   }
 
   findByUsername(username: string): Promise<AccountDocument | null> {

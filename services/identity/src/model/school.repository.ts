@@ -1,4 +1,4 @@
-import { newDocumentOutbox, type OutboxEntry } from '@hocbaso/service-kit';
+import { findByIds, newDocumentOutbox, type OutboxEntry } from '@hocbaso/service-kit';
 import type { SchoolDocument, SchoolModel } from './school.model';
 
 export class SchoolRepository {
@@ -9,10 +9,7 @@ export class SchoolRepository {
   }
 
   findManyByIds(ids: readonly string[]): Promise<SchoolDocument[]> {
-    return this.model
-      .find({ _id: { $in: [...ids] } })
-      .lean<SchoolDocument[]>()
-      .exec();
+    return findByIds<SchoolDocument>(this.model, ids);
   }
 
   findByCode(code: string): Promise<SchoolDocument | null> {

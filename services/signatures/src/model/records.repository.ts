@@ -1,9 +1,10 @@
 import type { LockScope } from '@hocbaso/events';
 import {
   changeDocument,
-  documentLockKey,
-  newDocumentOutbox,
   type DocumentChange,
+  documentLockKey,
+  findByIds,
+  newDocumentOutbox,
   type OutboxEntry,
   type OutboxFields,
   type WriteLock,
@@ -66,10 +67,7 @@ export class RecordsRepository {
   }
 
   signaturesByIds(ids: readonly string[]): Promise<SignatureDocument[]> {
-    return this.models.signatures
-      .find({ _id: { $in: [...ids] } })
-      .lean<SignatureDocument[]>()
-      .exec();
+    return findByIds<SignatureDocument>(this.models.signatures, ids);
   }
 
   signaturesOfLock(lockId: string): Promise<SignatureDocument[]> {

@@ -1,4 +1,4 @@
-import { newDocumentOutbox, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
+import { findByIds, newDocumentOutbox, type OutboxEntry, type WriteLock } from '@hocbaso/service-kit';
 import type { ClassDocument, ClassModel, Grade } from './class.model';
 import { modifyDocument, type DocumentChange, type Modified } from './modify';
 
@@ -23,10 +23,7 @@ export class ClassRepository {
 
   /** One query for every class a response needs (the per-request DataLoader calls this). */
   findManyByIds(ids: readonly string[]): Promise<ClassDocument[]> {
-    return this.model
-      .find({ _id: { $in: [...ids] } })
-      .lean<ClassDocument[]>()
-      .exec();
+    return findByIds<ClassDocument>(this.model, ids);
   }
 
   list(filter: ClassListFilter): Promise<ClassDocument[]> {

@@ -1,8 +1,9 @@
 import {
   documentLockKey,
+  findByIds,
   newDocumentOutbox,
-  withEvents,
   type OutboxEntry,
+  withEvents,
   type WriteLock,
 } from '@hocbaso/service-kit';
 import { isDuplicateKey, modifyDocument, type DocumentChange, type Modified } from './modify';
@@ -25,10 +26,7 @@ export class StudentRepository {
 
   /** One query for every student a response needs (the per-request DataLoader calls this). */
   findManyByIds(ids: readonly string[]): Promise<StudentDocument[]> {
-    return this.model
-      .find({ _id: { $in: [...ids] } })
-      .lean<StudentDocument[]>()
-      .exec();
+    return findByIds<StudentDocument>(this.model, ids);
   }
 
   findByPersonalId(personalId: string): Promise<StudentDocument | null> {
