@@ -42,7 +42,7 @@ export const archiveConfigSchema = z.object({
   ARCHIVE_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
-  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   /** The Ministry database's API (the simulator under deploy/local locally). */
   MINISTRY_API_URL: env.url(),
   /** The school's credential at the Ministry: a secret, never logged. */

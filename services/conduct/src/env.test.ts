@@ -21,7 +21,7 @@ describe('conduct configuration', () => {
       CONDUCT_STATISTICS_CONSUME_FROM_BEGINNING: true,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       OUTBOX_POLL_INTERVAL_MS: 500,
-      OUTBOX_SCAN_INTERVAL_MS: 60_000,
+      OUTBOX_SCAN_INTERVAL_MS: 600_000,
       LOG_LEVEL: 'info',
     });
   });

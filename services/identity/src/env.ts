@@ -26,7 +26,7 @@ export const identityConfigSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
-  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
   /** Consumer group of the students service's family links (roles PARENT and STUDENT); one per deployment. */
   IDENTITY_CONSUMER_GROUP: z.string().min(1).default('identity-family-links'),

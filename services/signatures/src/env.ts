@@ -33,7 +33,7 @@ export const signaturesConfigSchema = z.object({
   SIGNATURES_STATISTICS_CONSUME_FROM_BEGINNING: env.boolean(true),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
-  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
 });
 

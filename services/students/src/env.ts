@@ -15,7 +15,7 @@ export const studentsConfigSchema = z.object({
   INTERNAL_IDENTITY_SECRET: env.secret(),
   OUTBOX_POLL_INTERVAL_MS: env.milliseconds(500),
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
-  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(60_000),
+  OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
   /** Consumer group for signatures' lock requests and corrections; one per deployment. */
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),

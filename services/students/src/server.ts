@@ -17,6 +17,7 @@ import {
   createServiceRuntime,
   createSubgraphServer,
   personalDataReadModel,
+  isOutboxRelayWork,
   PersonalDataReadRepository,
   PersonalReadCollector,
   personalReadLogPlugin,
@@ -228,7 +229,7 @@ export async function createStudentsService(
   };
 }
 
-/** Marks the statistics' worker and consumer: their reads are not a request's. */
+/** Marks the statistics' worker and consumer: their reads are not a request's (nor the relay's). */
 const backgroundWork = new AsyncLocalStorage<true>();
 
 /**
@@ -238,7 +239,7 @@ const backgroundWork = new AsyncLocalStorage<true>();
 function recordDatabaseCalls(connection: Connection): DatabaseCallRecorder {
   const calls: DatabaseCall[] = [];
   connection.set('debug', (collection: string, method: string, ...args: unknown[]) => {
-    if (backgroundWork.getStore()) return;
+    if (backgroundWork.getStore() || isOutboxRelayWork()) return;
     calls.push({ collection, method, filter: args[0] });
   });
   return {
