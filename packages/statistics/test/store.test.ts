@@ -172,6 +172,38 @@ describe('statistics kept from records by parts, groups and schools', () => {
     expect(after.rows[0]!.values[2]).toBe(15);
   });
 
+  it('lets a burst of marks gather: the running worker recomputes a part a few times, not once per mark', async () => {
+    let computations = 0;
+    const record: StudentRecord = { schoolId: 'p9', classId: 'p9-10A', grade: 10, level: 'TOT' };
+    const worker = new StatisticsProjection({
+      store,
+      logger,
+      settleMs: 400,
+      compute: async () => {
+        computations++;
+        return [{ table: 'conduct', term: 'YEAR', grade: record.grade, column: record.level, value: 1 }];
+      },
+    });
+    worker.start();
+    try {
+      // A gradebook's worth of events for one student, 40 marks over about 0.8 s.
+      for (let i = 0; i < 40; i++) {
+        await worker.markDirty([refOf('p9-s1', record)]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const deadline = Date.now() + 10_000;
+      while ((await store.pendingCount()) > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await store.pendingCount()).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+    // One pass per settle period at most (0.8 s of marks, 0.4 s apart), and the last state counted.
+    expect(computations).toBeGreaterThanOrEqual(1);
+    expect(computations).toBeLessThanOrEqual(4);
+    expect((await store.totalsOf(['p9'], YEAR)).get('p9')).toEqual({ 'conduct~YEAR~10~~TOT': 1 });
+  });
+
   it('refuses a caller outside its reach, before reading anything', async () => {
     const teacher: Principal = {
       accountId: 't',
