@@ -6,10 +6,9 @@
  * every part of the statistics marked dirty so that each service computes its own aggregates from
  * those records, as it would after events. Done when every `statistics_dirty` is empty.
  */
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { IdentityAdmin } from '../platform/identity-admin';
 import type { ServiceName } from '../platform/stack';
-import { SERVICES } from '../platform/stack';
 import {
   classDocuments,
   classParts,
@@ -34,6 +33,8 @@ export interface DatasetManifest {
   schools: Array<{ schoolId: string; districtCode: string }>;
   students: number;
   classes: number;
+  /** Schools whose documents are all written: a run stopped half-way goes on from here. */
+  schoolsWritten?: number;
   generatedSeconds?: number;
   generatedAt?: Date;
 }
@@ -42,6 +43,17 @@ const MANIFESTS = 'bench_datasets';
 /** Documents per insertMany: large enough to be a bulk write, small enough for FerretDB's batches. */
 const BATCH = 500;
 const GRADEBOOK_BATCH = 60;
+
+/** Inserts documents, some of which a stopped run may have written already (same ids): those stay. */
+async function insertAgain(target: Collection, docs: readonly object[]): Promise<void> {
+  try {
+    await target.insertMany(docs as never[], { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
+  }
+}
 
 export class Datasets {
   private constructor(private readonly client: MongoClient) {}
@@ -61,9 +73,9 @@ export class Datasets {
   }
 
   /**
-   * Before the services start: databases of older generator versions are dropped, and so is a
-   * dataset left half made (its documents cannot be told from a new one's): all of them, since a
-   * size's documents share the collections with the other size's.
+   * Before the services start: databases of older generator versions are dropped. A dataset left
+   * half made is kept: `ensure` goes on from the last school it wrote whole (every document has a
+   * stable id, so the school it was writing is written again without duplicates).
    */
   async tidy(log: (line: string) => void): Promise<void> {
     const { databases } = await this.client.db('admin').admin().listDatabases({ nameOnly: true });
@@ -72,11 +84,6 @@ export class Datasets {
         log(`dropping ${name} (an older generator's)`);
         await this.client.db(name).dropDatabase();
       }
-    }
-    const manifests = await this.db('identity').collection<DatasetManifest>(MANIFESTS).find({}).toArray();
-    if (manifests.some((m) => !m.complete)) {
-      log('a dataset was left half made: its databases are made again');
-      for (const service of SERVICES) await this.db(service).dropDatabase();
     }
   }
 
@@ -98,9 +105,24 @@ export class Datasets {
     }
     const spec = DATASETS[size];
     const started = Date.now();
-    log(`dataset ${size}: generating ${spec.schools} schools of ${spec.studentsPerSchool} students`);
-    const schools: DatasetManifest['schools'] = [];
-    for (let n = 0; n < spec.schools; n++) {
+    const manifests = this.db('identity').collection<DatasetManifest>(MANIFESTS);
+    const manifest: DatasetManifest = existing ?? {
+      _id: size,
+      version: GENERATOR_VERSION,
+      complete: false,
+      provinceCode: spec.provinceCode,
+      schools: [],
+      students: 0,
+      classes: 0,
+    };
+    const written = manifest.schoolsWritten ?? 0;
+    log(
+      existing
+        ? `dataset ${size}: going on from ${written} of ${spec.schools} schools written (an earlier run stopped)`
+        : `dataset ${size}: generating ${spec.schools} schools of ${spec.studentsPerSchool} students`,
+    );
+    // Each school is remembered as soon as identity has it, so a stopped run does not register it twice.
+    for (let n = manifest.schools.length; n < spec.schools; n++) {
       const districtCode = spec.districtCodes[n % spec.districtCodes.length]!;
       const schoolId = await identity.createSchool({
         code: `BENCH-${size.toUpperCase()}-${String(n + 1).padStart(3, '0')}`,
@@ -108,29 +130,24 @@ export class Datasets {
         provinceCode: spec.provinceCode,
         districtCode,
       });
-      schools.push({ schoolId, districtCode });
+      manifest.schools.push({ schoolId, districtCode });
+      await manifests.replaceOne({ _id: size }, manifest, { upsert: true });
     }
-    const manifests = this.db('identity').collection<DatasetManifest>(MANIFESTS);
-    const manifest: DatasetManifest = {
-      _id: size,
-      version: GENERATOR_VERSION,
-      complete: false,
-      provinceCode: spec.provinceCode,
-      schools,
-      students: 0,
-      classes: 0,
-    };
-    await manifests.replaceOne({ _id: size }, manifest, { upsert: true });
+    const { schools } = manifest;
     await this.untilPlaced(schools.map((s) => s.schoolId));
     log(`dataset ${size}: every service's directory has the ${schools.length} schools`);
 
     const serial = { next: size === 'small' ? 0 : 100_000 };
     const at = new Date();
     for (const [n, { schoolId }] of schools.entries()) {
+      // Planned again for the serial numbers it takes, whether written before or now.
       const planned = planSchool(spec, schoolId, n, serial);
+      if (n < written) continue;
       const counts = await this.writeSchool(size, planned, at);
       manifest.students += counts.students;
       manifest.classes += counts.classes;
+      manifest.schoolsWritten = n + 1;
+      await manifests.replaceOne({ _id: size }, manifest);
       if ((n + 1) % 5 === 0 || n + 1 === schools.length)
         log(
           `dataset ${size}: ${n + 1}/${schools.length} schools written (${manifest.students} students, ${Math.round((Date.now() - started) / 1000)} s)`,
@@ -175,8 +192,7 @@ export class Datasets {
           if (owner !== service) continue;
           const batch = collection === 'gradebooks' ? GRADEBOOK_BATCH : BATCH;
           const target = this.db(service as ServiceName).collection(collection);
-          for (let i = 0; i < docs.length; i += batch)
-            await target.insertMany(docs.slice(i, i + batch) as never[], { ordered: false });
+          for (let i = 0; i < docs.length; i += batch) await insertAgain(target, docs.slice(i, i + batch));
         }
       }),
     );
@@ -184,8 +200,7 @@ export class Datasets {
     await Promise.all(
       [...markers].map(async ([service, list]) => {
         const target = this.db(service as ServiceName).collection('statistics_dirty');
-        for (let i = 0; i < list.length; i += BATCH)
-          await target.insertMany(list.slice(i, i + BATCH) as never[], { ordered: false });
+        for (let i = 0; i < list.length; i += BATCH) await insertAgain(target, list.slice(i, i + BATCH));
       }),
     );
     return {
