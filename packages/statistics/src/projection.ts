@@ -104,13 +104,16 @@ export class StatisticsProjection {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let backlog = false;
     while (this.running) {
       try {
         // Marks that came meanwhile gather first (during a bulk entry each class was otherwise
         // recomputed after nearly every one of its events: 189 recomputations of 3 classes a minute).
-        await this.pause(this.settleMs, false);
+        // Not while working through a backlog: those marks have gathered already.
+        if (!backlog) await this.pause(this.settleMs, false);
         if (!this.running) return;
         const batch = await this.options.store.dirty(BATCH);
+        backlog = batch.length === BATCH;
         if (batch.length === 0) {
           await this.pause(this.idleMs, true);
           continue;

@@ -185,12 +185,15 @@ describe('statistics kept from records by parts, groups and schools', () => {
       },
     });
     worker.start();
+    let markingMs = 0;
     try {
-      // A gradebook's worth of events for one student, 40 marks over about 0.8 s.
+      // A gradebook's worth of events for one student, 40 marks over about 0.8 s (more on a busy store).
+      const started = Date.now();
       for (let i = 0; i < 40; i++) {
         await worker.markDirty([refOf('p9-s1', record)]);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      markingMs = Date.now() - started;
       const deadline = Date.now() + 10_000;
       while ((await store.pendingCount()) > 0 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -198,9 +201,10 @@ describe('statistics kept from records by parts, groups and schools', () => {
     } finally {
       await worker.stop();
     }
-    // One pass per settle period at most (0.8 s of marks, 0.4 s apart), and the last state counted.
+    // One pass per settle period at most (passes 0.4 s apart, and one after the last mark), not
+    // one per mark; and the last state counted.
     expect(computations).toBeGreaterThanOrEqual(1);
-    expect(computations).toBeLessThanOrEqual(4);
+    expect(computations).toBeLessThanOrEqual(Math.min(Math.ceil(markingMs / 400) + 2, 20));
     expect((await store.totalsOf(['p9'], YEAR)).get('p9')).toEqual({ 'conduct~YEAR~10~~TOT': 1 });
   });
 
