@@ -44,14 +44,24 @@ const MANIFESTS = 'bench_datasets';
 const BATCH = 500;
 const GRADEBOOK_BATCH = 60;
 
-/** Inserts documents, some of which a stopped run may have written already (same ids): those stay. */
+/**
+ * Inserts documents, some of which a stopped run may have written already (same ids): those stay.
+ * FerretDB's SQLite answers "database is locked" while a service writes the same database: the
+ * batch is tried again.
+ */
 async function insertAgain(target: Collection, docs: readonly object[]): Promise<void> {
-  try {
-    await target.insertMany(docs as never[], { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await target.insertMany(docs as never[], { ordered: false });
+      return;
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } })
+        .writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (list.length > 0 && list.every((e) => e.code === 11000)) return;
+      if (!/SQLITE_BUSY|database is locked/.test((error as Error).message) || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+    }
   }
 }
 

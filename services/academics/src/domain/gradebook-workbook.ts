@@ -7,7 +7,18 @@
  * order, with or without diacritics), turns each student row into the same input as
  * `recordGradebook`, and maps every validation error back to its Excel cell (e.g. D5).
  */
-import { Workbook, type CellValue, type Worksheet } from 'exceljs';
+import type { CellValue, Workbook, Worksheet } from 'exceljs';
+
+/**
+ * exceljs is loaded on the first export or import, not at start: it adds 20 MB to the process.
+ * (A CommonJS module: Node's import() gives its exports as `default`; jest's require, directly.)
+ */
+async function newWorkbook(): Promise<Workbook> {
+  const loaded = (await import('exceljs')) as typeof import('exceljs') & {
+    default?: typeof import('exceljs');
+  };
+  return new (loaded.default ?? loaded).Workbook();
+}
 import type { ErrorCode } from '@hocbaso/errors';
 import type { Mark, TeacherComment, TermEntry } from '../model/gradebook.model';
 import type { CellError, GradebookRowInput } from './gradebook-validation';
@@ -55,7 +66,7 @@ function showMark(mark: Mark | null): string | number | null {
 export async function exportGradebookWorkbook(input: WorkbookExportInput): Promise<Buffer> {
   const { rules } = input;
   const scored = rules.subject.kind === 'SCORE';
-  const workbook = new Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'Học bạ số';
   const sheet = workbook.addWorksheet(SHEET_NAME, {
     views: [{ state: 'frozen', xSplit: 3, ySplit: HEADER_ROW }],
@@ -257,7 +268,7 @@ export async function parseGradebookWorkbook(
   if (file.length === 0 || file.length > MAX_WORKBOOK_BYTES) {
     return fail(`Tệp Excel phải có dữ liệu và không quá ${Math.round(MAX_WORKBOOK_BYTES / 1000)} KB.`);
   }
-  const workbook = new Workbook();
+  const workbook = await newWorkbook();
   try {
     await workbook.xlsx.load(file as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   } catch {
