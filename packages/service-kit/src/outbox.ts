@@ -123,11 +123,6 @@ interface QueuedDocument {
   id: unknown;
 }
 
-/**
- * Publishes what the outbox holds. It learns of pending documents from the write hooks of this
- * process (`outbox-writes.ts`) and reads them by `_id`; a search of the whole collection runs at
- * start (what an earlier life left) and then every `scanIntervalMs` (writes it was not told of).
- */
 /** Set while the relay works: tells its database calls from a request's (round-trip tests count those). */
 const relayWork = new AsyncLocalStorage<true>();
 
@@ -136,6 +131,11 @@ export function isOutboxRelayWork(): boolean {
   return relayWork.getStore() === true;
 }
 
+/**
+ * Publishes what the outbox holds. It learns of pending documents from the write hooks of this
+ * process (`outbox-writes.ts`) and reads them by `_id`; a search of the whole collection runs at
+ * start (what an earlier life left) and then every `scanIntervalMs` (writes it was not told of).
+ */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -149,6 +149,8 @@ export class OutboxRelay {
   private readonly models: Map<string, AnyModel>;
   private scanDue = true;
   private lastScanAt = 0;
+  /** The search runs beside the publishing of what the hooks name (it took 150 s on a province). */
+  private scanning: Promise<void> | undefined;
   private unlisten: (() => void) | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -197,7 +199,8 @@ export class OutboxRelay {
     while (Date.now() < deadline) {
       try {
         await this.publishPending();
-        if (this.queue.size === 0 && !this.scanDue) {
+        if (search) await this.scanning;
+        if (this.queue.size === 0 && !this.scanDue && !this.scanning) {
           if (!search || !(await this.hasPending())) return true;
           this.scanDue = true;
         }
@@ -273,27 +276,41 @@ export class OutboxRelay {
     return this.lastScanAt + (this.options.scanIntervalMs ?? 600_000) - Date.now();
   }
 
-  /** Queues every document that has pending events, whoever wrote it. */
-  private async scan(): Promise<void> {
+  /** Starts the search when it is due, unless one is running. */
+  private startScanIfDue(): void {
+    if (this.scanning || !this.scanIsDue()) return;
     this.scanDue = false;
     this.lastScanAt = Date.now();
+    this.scanning = this.scan().finally(() => {
+      this.scanning = undefined;
+      this.notify();
+    });
+  }
+
+  /** Queues every document that has pending events, whoever wrote it. */
+  private async scan(): Promise<void> {
     try {
       for (const model of this.options.models) {
         const found = (await model.find({ _outboxPending: true }, { _id: 1 }).lean()) as { _id: unknown }[];
         for (const { _id } of found) this.enqueue(model, _id);
       }
     } catch (error) {
-      this.scanDue = true;
-      throw error;
+      // Tried again in a few seconds, not at once (the store may be down).
+      this.lastScanAt = Date.now() - (this.options.scanIntervalMs ?? 600_000) + 5_000;
+      if (this.running)
+        this.options.logger.warn(
+          { err: (error as Error).message },
+          'outbox search failed; trying again in 5 s',
+        );
     }
   }
 
   /**
-   * One pass: the search when it is due, then one batch of queued documents, read by \`_id\` and
-   * published together; returns the number of events published.
+   * One pass: starts the search when it is due (it queues what it finds when it ends), then
+   * publishes one batch of queued documents, read by \`_id\`; returns the number of events published.
    */
   async publishPending(): Promise<number> {
-    if (this.scanIsDue()) await this.scan();
+    this.startScanIfDue();
     const batch = [...this.queue.entries()].slice(0, this.options.batchSize ?? 50);
     // Taken off the queue before reading: a write from now on queues its document again.
     for (const [key] of batch) this.queue.delete(key);
@@ -323,8 +340,12 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Publishes, then records in the event log: the log's write is not on the event's path. Both
+   * happen before the entries leave the outbox, so a failure of either publishes them again (a
+   * duplicate, dropped by consumers) and the log still gets each id once.
+   */
   private async publishEntries(entries: OutboxEntry[]): Promise<void> {
-    await this.recordInEventLog(entries);
     const messages: OutgoingMessage[] = entries.map((entry) => ({
       topic: entry.topic,
       key: entry.key,
@@ -336,6 +357,7 @@ export class OutboxRelay {
       },
     }));
     await this.options.publisher.publish(messages);
+    await this.recordInEventLog(entries);
   }
 
   private async removeFrom(model: AnyModel, document: PendingDocument): Promise<void> {

@@ -371,6 +371,31 @@ describe('OutboxRelay with a real broker and store', () => {
     await relay.stop();
   });
 
+  it('publishes what it is told of while a slow search of the collection is still running', async () => {
+    let searchEnded = 0;
+    const { contract, Counter, eventLog, collector } = await setup('outbox_slow_search', (schema) => {
+      schema.post('find', async function () {
+        if (!('_outboxPending' in this.getFilter())) return;
+        await new Promise((resolve) => setTimeout(resolve, 3_000)); // a province's gradebooks on FerretDB
+        searchEnded = Date.now();
+      });
+    });
+    const leftover = counterEntry(contract, 'W', 0);
+    await Counter.create({ _id: 'W', ...newDocumentOutbox([leftover]) });
+    const relay = relayFor({ models: [Counter], publisher: bus, logger, eventLog, pollIntervalMs: 30_000 });
+    relay.start();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the start-up search is under way
+
+    const written = counterEntry(contract, 'X', 0);
+    await Counter.create({ _id: 'X', ...newDocumentOutbox([written]) });
+    await collector.waitFor((e) => e.id === written.id, 1, 2_000);
+    expect(searchEnded).toBe(0);
+    // And what the search finds goes out once it ends.
+    await collector.waitFor((e) => e.id === leftover.id, 1, 10_000);
+    expect(searchEnded).toBeGreaterThan(0);
+    await relay.stop();
+  });
+
   it('keeps events pending while the publisher fails, then delivers all of them, none lost', async () => {
     const { contract, Counter, eventLog, collector } = await setup('outbox_fail');
     const publisher = new FlakyPublisher(bus, 'before');

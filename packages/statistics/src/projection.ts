@@ -40,7 +40,7 @@ export class StatisticsProjection {
 
   constructor(private readonly options: StatisticsProjectionOptions) {
     this.idleMs = options.idleMs ?? 500;
-    this.settleMs = options.settleMs ?? 1_000;
+    this.settleMs = options.settleMs ?? 3_000;
     this.logger = options.logger.child({ component: 'statistics' });
   }
 
