@@ -98,7 +98,7 @@ export class StatisticsProjection {
         }),
       );
       await this.options.store.setParts(markers[0]!.ref, parts);
-      await Promise.all(markers.map((m) => this.options.store.clearDirty(m)));
+      await this.options.store.clearDirty(markers);
     }
   }
 

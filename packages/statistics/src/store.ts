@@ -7,6 +7,13 @@ import type { SchoolPlace } from './directory';
  * What one part of a school's figures is: a student, a gradebook, a class… under a group (a
  * class), so that a change rewrites one part, one group and the school's totals, never a scan.
  */
+/**
+ * Every write of the markers takes this one lock: a marker noted again while its batch is being
+ * deleted must not be lost (FerretDB v1 does not apply a delete atomically), and the batch's delete
+ * spans many markers.
+ */
+const MARKERS_LOCK = 'statistics-dirty';
+
 export interface PartRef {
   schoolId: string;
   schoolYear: string;
@@ -175,7 +182,7 @@ export class StatisticsStore {
   async markDirty(refs: readonly PartRef[]): Promise<void> {
     for (const ref of refs) {
       const id = markerId(ref);
-      await this.writeLock.run(`statistics-dirty:${id}`, () =>
+      await this.writeLock.run(MARKERS_LOCK, () =>
         this.dirtyMarkers.updateOne(
           { _id: id },
           { $set: { ref, markedAt: new Date() }, $inc: { gen: 1 } },
@@ -189,12 +196,16 @@ export class StatisticsStore {
     return this.dirtyMarkers.find({}).limit(limit).toArray();
   }
 
-  /** Removes a marker unless it was marked again since it was read. */
-  async clearDirty(marker: DirtyMarker): Promise<void> {
-    await this.writeLock.run(`statistics-dirty:${marker._id}`, async () => {
-      const current = await this.dirtyMarkers.findOne({ _id: marker._id });
-      if (current && current.gen === marker.gen) await this.dirtyMarkers.deleteOne({ _id: marker._id });
-    });
+  /**
+   * Removes the markers that were not marked again since they were read, in one delete: on
+   * FerretDB v1 every delete reads the whole collection (14-23 s a marker with 40,000 of them
+   * waiting, and "database is locked" for everyone else), so one per batch, not one per marker.
+   */
+  async clearDirty(markers: readonly DirtyMarker[]): Promise<void> {
+    if (markers.length === 0) return;
+    await this.writeLock.run(MARKERS_LOCK, () =>
+      this.dirtyMarkers.deleteMany({ $or: markers.map((m) => ({ _id: m._id, gen: m.gen })) }),
+    );
   }
 
   async pendingCount(): Promise<number> {

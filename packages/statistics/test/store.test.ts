@@ -208,6 +208,20 @@ describe('statistics kept from records by parts, groups and schools', () => {
     expect((await store.totalsOf(['p9'], YEAR)).get('p9')).toEqual({ 'conduct~YEAR~10~~TOT': 1 });
   });
 
+  it('clears a batch of markers in one go, keeping any marked again since the batch was read', async () => {
+    const record: StudentRecord = { schoolId: 'p8', classId: 'p8-10A', grade: 10, level: 'KHA' };
+    const refs = ['p8-s1', 'p8-s2', 'p8-s3'].map((id) => refOf(id, record));
+    await store.markDirty(refs);
+    const batch = (await store.dirty(1_000)).filter((m) => m.ref.schoolId === 'p8');
+    expect(batch).toHaveLength(3);
+    await store.markDirty([refs[1]!]); // a change while the batch was being recomputed
+    await store.clearDirty(batch);
+    const left = (await store.dirty(1_000)).filter((m) => m.ref.schoolId === 'p8');
+    expect(left.map((m) => m.ref.part)).toEqual(['p8-s2']);
+    await store.clearDirty(left);
+    expect((await store.dirty(1_000)).filter((m) => m.ref.schoolId === 'p8')).toEqual([]);
+  });
+
   it('refuses a caller outside its reach, before reading anything', async () => {
     const teacher: Principal = {
       accountId: 't',
