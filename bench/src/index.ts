@@ -216,8 +216,15 @@ async function main(): Promise<number> {
       const manifests: DataContext['manifests'] = {};
       for (const size of (['small', 'province'] as const).filter((s) => sizes.has(s)))
         manifests[size] = await datasets.ensure(size, admin, log);
-      // Parts an earlier run left marked (its bulk entry) are computed before anything is measured.
-      await datasets.untilComputed('the kept datasets (an earlier run)', log);
+      // Parts an earlier run left marked (its bulk entry) are computed before anything is measured;
+      // not those of a province left half made when this run does not make it (hours of work).
+      const unfinished = (await datasets.manifest('province'))?.complete === false && !sizes.has('province');
+      if (unfinished)
+        log(
+          'the province dataset is half made: the services compute its statistics meanwhile, which disturbs ' +
+            'the dashboard and bulk figures (finish it with --datasets small,province)',
+        );
+      else await datasets.untilComputed('the kept datasets (an earlier run)', log);
       const context: DataContext = {
         options,
         stack,
