@@ -13,8 +13,8 @@ import {
   classDocuments,
   classParts,
   DATASETS,
-  dirtyMarker,
   GENERATOR_VERSION,
+  groupMarker,
   planSchool,
   STATISTICS_SERVICES,
   type DatasetSize,
@@ -191,7 +191,7 @@ export class Datasets {
         for (const [collection, list] of Object.entries(collections as Record<string, object[]>))
           add(service, collection, list);
       for (const [service, parts] of Object.entries(classParts(spec, planClass)))
-        markers.set(service, [...(markers.get(service) ?? []), ...parts.map((p) => dirtyMarker(p, at))]);
+        if (parts.length) markers.set(service, [...(markers.get(service) ?? []), groupMarker(parts, at)]);
     }
     // The services' databases are independent files in the store: written side by side.
     const services = [...new Set([...byCollection.keys()].map((k) => k.split('/')[0]!))];

@@ -1,10 +1,11 @@
 import {
+  CLASS_SUBJECTS_PART,
   classDocuments,
   classParts,
   classSizes,
   classSubjects,
   DATASETS,
-  dirtyMarker,
+  groupMarker,
   planSchool,
   stableId,
 } from './province';
@@ -130,11 +131,15 @@ describe('the province generator', () => {
       { schoolId: 'school-1', schoolYear: '2025-2026', group: planned.id, part: planned.id },
     ]);
     expect(parts.signatures).toHaveLength(size + 1);
-    const ref = parts.students[0]!;
-    expect(dirtyMarker(ref, AT)).toEqual({
-      _id: `school-1|2025-2026|${planned.id}|${planned.students[0]!.id}`,
-      ref,
-      gen: 1,
+    expect(groupMarker(parts.signatures, AT)).toEqual({
+      _id: `school-1|2025-2026|${planned.id}`,
+      schoolId: 'school-1',
+      schoolYear: '2025-2026',
+      group: planned.id,
+      parts: [
+        { part: CLASS_SUBJECTS_PART, gen: 1 },
+        ...planned.students.map((s) => ({ part: s.id, gen: 1 })),
+      ],
       markedAt: AT,
     });
   });

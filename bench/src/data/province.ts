@@ -22,7 +22,7 @@ import type { RosterStudentDocument } from '../../../services/academics/src/mode
 import { computeStanding, type KnownSubjectResult } from '../../../services/conduct/src/domain/standing';
 
 /** Bumped whenever the documents change shape: a kept dataset of another version is made again. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export type DatasetSize = 'small' | 'province';
 
@@ -420,9 +420,17 @@ export type StatisticsService = (typeof STATISTICS_SERVICES)[number];
 /** Signatures' part of a class's subject signing (services/signatures/src/usecases/statistics.ts). */
 export const CLASS_SUBJECTS_PART = '#subject-books';
 
-/** A dirty marker as packages/statistics/src/store.ts writes it. */
-export function dirtyMarker(ref: PartRef, at: Date) {
-  return { _id: `${ref.schoolId}|${ref.schoolYear}|${ref.group}|${ref.part}`, ref, gen: 1, markedAt: at };
+/** A group's marker of parts to compute, as packages/statistics/src/store.ts writes it (one per class). */
+export function groupMarker(parts: readonly PartRef[], at: Date) {
+  const { schoolId, schoolYear, group } = parts[0]!;
+  return {
+    _id: `${schoolId}|${schoolYear}|${group}`,
+    schoolId,
+    schoolYear,
+    group,
+    parts: parts.map((p) => ({ part: p.part, gen: 1 })),
+    markedAt: at,
+  };
 }
 
 /**

@@ -8,9 +8,8 @@ import type { SchoolPlace } from './directory';
  * class), so that a change rewrites one part, one group and the school's totals, never a scan.
  */
 /**
- * Every write of the markers takes this one lock: a marker noted again while its batch is being
- * deleted must not be lost (FerretDB v1 does not apply a delete atomically), and the batch's delete
- * spans many markers.
+ * Every write of the markers takes this one lock: each is a read and a write of a group's marker
+ * (FerretDB v1 applies no update atomically), and a part noted again meanwhile must not be lost.
  */
 const MARKERS_LOCK = 'statistics-dirty';
 
@@ -45,13 +44,41 @@ interface SchoolTotalsDocument {
   updatedAt: Date;
 }
 
-/** A part waiting to be recomputed; `gen` grows with each mark. */
+/** A part waiting to be recomputed, as the worker gets it; `gen` grows with each mark. */
 export interface DirtyMarker {
+  /** Its group's marker document. */
   _id: string;
   ref: PartRef;
   gen: number;
   markedAt: Date;
 }
+
+/**
+ * The parts of one group (a class) waiting to be recomputed: one document per group, not per
+ * part, so that the collection stays as small as the number of groups touched. On FerretDB v1
+ * every update and delete reads the whole collection, even by `_id` (a province's 120,000
+ * per-part markers made each delete take 14-23 s).
+ */
+export interface GroupMarkerDocument {
+  _id: string;
+  schoolId: string;
+  schoolYear: string;
+  group: string;
+  parts: Array<{ part: string; gen: number }>;
+  markedAt: Date;
+}
+
+/** A marker of the earlier shape, one per part: still read and cleared, never written. */
+interface PartMarkerDocument {
+  _id: string;
+  ref: PartRef;
+  gen: number;
+  markedAt: Date;
+}
+
+type MarkerDocument = GroupMarkerDocument | PartMarkerDocument;
+
+const isPartMarker = (doc: MarkerDocument): doc is PartMarkerDocument => 'ref' in doc;
 
 interface PlaceDocument extends Omit<SchoolPlace, 'schoolId'> {
   _id: string;
@@ -59,7 +86,6 @@ interface PlaceDocument extends Omit<SchoolPlace, 'schoolId'> {
 
 const groupId = (r: Omit<PartRef, 'part'>) => `${r.schoolId}|${r.schoolYear}|${r.group}`;
 const schoolDocId = (schoolId: string, schoolYear: string) => `${schoolId}|${schoolYear}`;
-const markerId = (r: PartRef) => `${groupId(r)}|${r.part}`;
 
 function sameCounts(a: Counts | undefined, b: Counts | undefined): boolean {
   const ak = Object.keys(a ?? {});
@@ -78,7 +104,7 @@ export class StatisticsStore {
   private readonly schools: Collection<SchoolDocument>;
   private readonly schoolTotals: Collection<SchoolTotalsDocument>;
   private readonly versions: Collection<{ _id: string; version: number }>;
-  private readonly dirtyMarkers: Collection<DirtyMarker>;
+  private readonly dirtyMarkers: Collection<MarkerDocument>;
   private readonly places: Collection<PlaceDocument>;
   private placesCache: { at: number; places: SchoolPlace[] } | undefined;
 
@@ -180,34 +206,74 @@ export class StatisticsStore {
 
   /** Notes parts to recompute; a part noted again while being recomputed is recomputed again. */
   async markDirty(refs: readonly PartRef[]): Promise<void> {
-    for (const ref of refs) {
-      const id = markerId(ref);
-      await this.writeLock.run(MARKERS_LOCK, () =>
-        this.dirtyMarkers.updateOne(
-          { _id: id },
-          { $set: { ref, markedAt: new Date() }, $inc: { gen: 1 } },
-          { upsert: true },
-        ),
-      );
-    }
+    const byGroup = new Map<string, PartRef[]>();
+    for (const ref of refs) byGroup.set(groupId(ref), [...(byGroup.get(groupId(ref)) ?? []), ref]);
+    for (const [id, groupRefs] of byGroup)
+      await this.writeLock.run(MARKERS_LOCK, async () => {
+        const current = await this.dirtyMarkers.findOne({ _id: id });
+        const parts = current && !isPartMarker(current) ? [...current.parts] : [];
+        for (const { part } of groupRefs) {
+          const at = parts.findIndex((p) => p.part === part);
+          if (at >= 0) parts[at] = { part, gen: parts[at]!.gen + 1 };
+          else parts.push({ part, gen: 1 });
+        }
+        const { schoolId, schoolYear, group } = groupRefs[0]!;
+        const next: GroupMarkerDocument = {
+          _id: id,
+          schoolId,
+          schoolYear,
+          group,
+          parts,
+          markedAt: new Date(),
+        };
+        await this.dirtyMarkers.replaceOne({ _id: id }, next, { upsert: true });
+      });
   }
 
+  /** Parts waiting, whole groups at a time, about `limit` of them. */
   async dirty(limit: number): Promise<DirtyMarker[]> {
-    return this.dirtyMarkers.find({}).limit(limit).toArray();
+    const markers: DirtyMarker[] = [];
+    for (const doc of await this.dirtyMarkers.find({}).limit(limit).toArray()) {
+      if (markers.length >= limit) break;
+      if (isPartMarker(doc))
+        markers.push({ _id: doc._id, ref: doc.ref, gen: doc.gen, markedAt: doc.markedAt });
+      else
+        for (const { part, gen } of doc.parts)
+          markers.push({
+            _id: doc._id,
+            ref: { schoolId: doc.schoolId, schoolYear: doc.schoolYear, group: doc.group, part },
+            gen,
+            markedAt: doc.markedAt,
+          });
+    }
+    return markers;
   }
 
   /**
-   * Removes the markers that were not marked again since they were read, in one delete: on
-   * FerretDB v1 every delete reads the whole collection (14-23 s a marker with 40,000 of them
-   * waiting, and "database is locked" for everyone else), so one per batch, not one per marker.
+   * Removes the parts that were not marked again since they were read: per group, one read and
+   * one write (or delete, when none is left) of its marker.
    */
   async clearDirty(markers: readonly DirtyMarker[]): Promise<void> {
-    if (markers.length === 0) return;
-    await this.writeLock.run(MARKERS_LOCK, () =>
-      this.dirtyMarkers.deleteMany({ $or: markers.map((m) => ({ _id: m._id, gen: m.gen })) }),
-    );
+    const done = new Map<string, Map<string, number>>();
+    for (const m of markers) done.set(m._id, (done.get(m._id) ?? new Map()).set(m.ref.part, m.gen));
+    for (const [id, parts] of done)
+      await this.writeLock.run(MARKERS_LOCK, async () => {
+        const current = await this.dirtyMarkers.findOne({ _id: id });
+        if (!current) return;
+        if (isPartMarker(current)) {
+          if (parts.get(current.ref.part) === current.gen) await this.dirtyMarkers.deleteOne({ _id: id });
+          return;
+        }
+        const remaining = current.parts.filter((p) => parts.get(p.part) !== p.gen);
+        if (remaining.length === 0) await this.dirtyMarkers.deleteOne({ _id: id });
+        else {
+          const next: GroupMarkerDocument = { ...current, parts: remaining };
+          await this.dirtyMarkers.replaceOne({ _id: id }, next);
+        }
+      });
   }
 
+  /** Groups with parts waiting (0: everything is computed). */
   async pendingCount(): Promise<number> {
     return this.dirtyMarkers.countDocuments({});
   }

@@ -222,6 +222,32 @@ describe('statistics kept from records by parts, groups and schools', () => {
     expect((await store.dirty(1_000)).filter((m) => m.ref.schoolId === 'p8')).toEqual([]);
   });
 
+  it('keeps one marker document per group, and still clears markers of the earlier, per-part shape', async () => {
+    const markers = connection.db!.collection('statistics_dirty');
+    const record: StudentRecord = { schoolId: 'p7', classId: 'p7-10A', grade: 10, level: 'TOT' };
+    await store.markDirty(['p7-s1', 'p7-s2', 'p7-s3'].map((id) => refOf(id, record)));
+    await store.markDirty([refOf('p7-s2', record)]);
+    expect(await markers.countDocuments({ schoolId: 'p7' })).toBe(1);
+    const old = refOf('p7-old', { ...record, classId: 'p7-10B' });
+    await markers.insertOne({
+      _id: `p7|${YEAR}|p7-10B|p7-old`,
+      ref: old,
+      gen: 4,
+      markedAt: new Date(),
+    } as never);
+
+    const waiting = (await store.dirty(1_000)).filter((m) => m.ref.schoolId === 'p7');
+    expect(waiting.map((m) => [m.ref.part, m.gen]).sort()).toEqual([
+      ['p7-old', 4],
+      ['p7-s1', 1],
+      ['p7-s2', 2],
+      ['p7-s3', 1],
+    ]);
+    expect(waiting.find((m) => m.ref.part === 'p7-old')?.ref).toEqual(old);
+    await store.clearDirty(waiting);
+    expect(await markers.countDocuments({ $or: [{ schoolId: 'p7' }, { 'ref.schoolId': 'p7' }] })).toBe(0);
+  });
+
   it('refuses a caller outside its reach, before reading anything', async () => {
     const teacher: Principal = {
       accountId: 't',
