@@ -70,7 +70,9 @@ start_service() { # start_service <name> <entry> <readiness url>
     exit 1
   fi
   say "starting $1"
-  node "$2" >>"$STATE/logs/$1.log" 2>&1 &
+  # Traces of a local run: one JSON line per span in .local/traces/<service>.jsonl (OTEL_TRACES_EXPORTER=none turns them off).
+  OTEL_TRACES_EXPORTER="${OTEL_TRACES_EXPORTER:-file}" OTEL_TRACES_FILE="$STATE/traces/$1.jsonl" \
+    node "$2" >>"$STATE/logs/$1.log" 2>&1 &
   pids+=($!)
   wait_ready "$1" "$3" "$!"
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 import { DEFAULT_MANIFEST_PATH } from './abuse/operations-manifest';
 import { SUBGRAPHS } from './compose/subgraphs';
@@ -28,9 +28,11 @@ const trustedProxies = z
   );
 
 /** The gateway's configuration: the only place that reads process.env. */
-const gatewayEnvironment = z.object({
+export const gatewayEnvironment = z.object({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: env.port(4000),
+  /** Prometheus' `/metrics`, on a port of its own that the gateway's clients do not reach. */
+  GATEWAY_METRICS_PORT: env.port(9400),
   /** Shared with the subgraphs: signs the identity forwarded to them. */
   INTERNAL_IDENTITY_SECRET: env.secret(),
   /** Base URL of the identity service's HTTP routes (JWKS, principal look-up). */
@@ -85,6 +87,7 @@ const gatewayEnvironment = z.object({
   /** Introspection is off unless asked for: the schema is published for developers, not probed in production. */
   ALLOW_INTROSPECTION: env.boolean(false),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
   ...Object.fromEntries(
     SUBGRAPHS.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, z.url().default(s.url)]),
   ),

@@ -1,9 +1,10 @@
-import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { createLogger, runUntilSignal, startTracing } from '@hocbaso/service-kit';
 import { readGatewayConfig } from './env';
 import { createGatewayServer } from './server';
 
 const config = readGatewayConfig();
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+startTracing('gateway', config);
 
 runUntilSignal(logger, async () => {
   const gateway = await createGatewayServer(config, logger);

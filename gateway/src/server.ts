@@ -7,10 +7,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway } from '@apollo/gateway';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
 import {
+  graphqlMetricsPlugin,
   IDENTITY_HEADER,
   maskError,
+  operationSpanPlugin,
   REQUEST_ID_HEADER,
+  serveMetrics,
+  serverSpan,
+  ServiceMetrics,
   signForwardedIdentity,
+  traceHeaders,
   type Logger,
   type Principal,
 } from '@hocbaso/service-kit';
@@ -41,7 +47,11 @@ export interface GatewayServer {
   app: express.Express;
   httpServer: http.Server;
   verifier: AccessTokenVerifier;
+  metrics: ServiceMetrics;
+  /** Starts serving GraphQL and, on GATEWAY_METRICS_PORT, the metrics; returns the GraphQL port. */
   listen(): Promise<number>;
+  /** The metrics port once listening. */
+  metricsPort(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -93,6 +103,8 @@ export async function createGatewayServer(
         willSendRequest: ({ request, context }) => {
           request.http?.headers.set(IDENTITY_HEADER, context.forwardedIdentity);
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+          // The subgraph continues this request's trace, under the gateway's fetch span.
+          for (const [name, value] of Object.entries(traceHeaders())) request.http?.headers.set(name, value);
         },
       });
       // A request that timed out stops waiting for its subgraphs, and they see the call dropped.
@@ -118,6 +130,7 @@ export async function createGatewayServer(
   let draining = false;
 
   const production = config.GATEWAY_PROFILE === 'production';
+  const metrics = new ServiceMetrics('gateway');
   const allowList =
     config.PERSISTED_OPERATIONS === 'allow-list'
       ? allowListPersistedOperations(readManifest(config.PERSISTED_OPERATIONS_MANIFEST))
@@ -149,6 +162,8 @@ export async function createGatewayServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin<ServedContext>(metrics),
+      operationSpanPlugin<ServedContext>(),
       operationLimitsPlugin<ServedContext>(
         [
           depthLimitRule(config.MAX_QUERY_DEPTH),
@@ -186,6 +201,9 @@ export async function createGatewayServer(
     '/graphql',
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors(config.MAX_REQUEST_BYTES),
+    // A client's traceparent is not continued: its trace ids and sampling are not ours to take.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) =>
+      serverSpan('POST /graphql', { headers: {} }, res, next),
     requestShapeLimits({
       maxOperations: config.MAX_OPERATIONS_PER_REQUEST,
       maxQueryBytes: config.MAX_QUERY_BYTES,
@@ -232,23 +250,30 @@ export async function createGatewayServer(
   }
 
   let closing: Promise<void> | undefined;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
   return {
     app,
     httpServer,
     verifier,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    metrics,
+    listen: async () => {
+      const port = await new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
           const address = httpServer.address();
           resolve(typeof address === 'object' && address ? address.port : config.GATEWAY_PORT);
         });
-      }),
+      });
+      metricsServer = await serveMetrics(metrics, config.GATEWAY_METRICS_PORT, config.GATEWAY_HOST, logger);
+      return port;
+    },
+    metricsPort: () => metricsServer?.port,
     close: () => {
       closing ??= (async () => {
         draining = true;
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await metricsServer?.close();
       })();
       return closing;
     },

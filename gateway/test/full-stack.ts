@@ -158,6 +158,7 @@ export class FullStack extends TestStack {
       studentsConfigSchema.parse({
         ...this.common(),
         STUDENTS_PORT: '0',
+        STUDENTS_METRICS_PORT: '0',
         STUDENTS_DB_NAME: this.stores.databases.students,
         STUDENTS_LOCKS_CONSUMER_GROUP: this.stores.consumerGroups.studentsLocks,
         STUDENTS_LOCKS_CONSUME_FROM_BEGINNING: 'false',
@@ -171,6 +172,7 @@ export class FullStack extends TestStack {
       academicsConfigSchema.parse({
         ...this.common(),
         ACADEMICS_PORT: '0',
+        ACADEMICS_METRICS_PORT: '0',
         ACADEMICS_DB_NAME: this.stores.databases.academics,
         ACADEMICS_CONSUMER_GROUP: this.stores.consumerGroups.academics,
         ACADEMICS_ROSTER_FROM_BEGINNING: 'false',
@@ -186,6 +188,7 @@ export class FullStack extends TestStack {
       conductConfigSchema.parse({
         ...this.common(),
         CONDUCT_PORT: '0',
+        CONDUCT_METRICS_PORT: '0',
         CONDUCT_DB_NAME: this.stores.databases.conduct,
         CONDUCT_CONSUMER_GROUP: this.stores.consumerGroups.conduct,
         CONDUCT_CONSUME_FROM_BEGINNING: 'false',
@@ -201,6 +204,7 @@ export class FullStack extends TestStack {
       signaturesConfigSchema.parse({
         ...this.common(),
         SIGNATURES_PORT: '0',
+        SIGNATURES_METRICS_PORT: '0',
         SIGNATURES_DB_NAME: this.stores.databases.signatures,
         SIGNATURES_CONSUMER_GROUP: this.stores.consumerGroups.signatures,
         SIGNATURES_CONSUME_FROM_BEGINNING: 'false',
@@ -218,6 +222,7 @@ export class FullStack extends TestStack {
       archiveConfigSchema.parse({
         ...this.common(),
         ARCHIVE_PORT: '0',
+        ARCHIVE_METRICS_PORT: '0',
         ARCHIVE_DB_NAME: this.stores.databases.archive,
         ARCHIVE_CONSUMER_GROUP: this.stores.consumerGroups.archive,
         ARCHIVE_CONSUME_FROM_BEGINNING: 'false',
@@ -333,6 +338,7 @@ export class FullStack extends TestStack {
       SUBGRAPH_SIGNATURES_URL: this.urls.signatures,
       SUBGRAPH_ARCHIVE_URL: this.urls.archive,
       GATEWAY_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }) as GatewayConfig;
     this.gateway = await createGatewayServer(this.gatewayConfig, this.logger('gateway'));

@@ -91,6 +91,7 @@ describe('operation limits and error masking at the gateway', () => {
       IDENTITY_BASE_URL: stack.identityUrl,
       SUBGRAPH_IDENTITY_URL: `${stack.identityUrl}/graphql`,
       GATEWAY_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...overrides,
     }) as GatewayConfig;

@@ -85,6 +85,7 @@ describe('nothing acknowledged is lost', () => {
       MONGODB_URI: infra().mongodbUri,
       IDENTITY_DB_NAME: dbName,
       IDENTITY_PORT: String(port),
+      IDENTITY_METRICS_PORT: '0',
       INTERNAL_IDENTITY_SECRET: secret,
       SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
       OUTBOX_POLL_INTERVAL_MS: '100',

@@ -52,6 +52,7 @@ export class TestStack {
       INTERNAL_IDENTITY_SECRET: this.secret,
       SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
       IDENTITY_PORT: '0',
+      IDENTITY_METRICS_PORT: '0',
       IDENTITY_DB_NAME: dbName,
       LOGIN_MAX_FAILURES: '3',
       OUTBOX_POLL_INTERVAL_MS: '100',
@@ -71,6 +72,7 @@ export class TestStack {
       IDENTITY_BASE_URL: this.identityUrl,
       SUBGRAPH_IDENTITY_URL: `${this.identityUrl}/graphql`,
       GATEWAY_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
       ALLOW_INTROSPECTION: 'false',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }) as GatewayConfig;

@@ -95,6 +95,10 @@ export class PlatformStack {
       KAFKA_BROKERS: this.infra.kafkaBrokers,
       INTERNAL_IDENTITY_SECRET: this.secret,
       LOG_LEVEL: 'warn',
+      // Any free port: a run beside `npm start` must not collide on the default metrics ports.
+      ...Object.fromEntries(
+        [...SERVICES, 'gateway'].map((name) => [`${name.toUpperCase()}_METRICS_PORT`, '0']),
+      ),
     };
   }
 
@@ -252,6 +256,7 @@ export class PlatformStack {
       PERSONAL_DATA_READS_PER_ACCOUNT_PER_MINUTE: '1000000',
       PERSONAL_DATA_READS_PER_ADDRESS_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
+      GATEWAY_METRICS_PORT: '0',
       ...Object.fromEntries(
         SERVICES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, subgraphUrls[name]]),
       ),

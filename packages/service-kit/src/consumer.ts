@@ -2,6 +2,8 @@ import { EVENT_REGISTRY, parseEvent, type CloudEvent } from '@hocbaso/events';
 import type { Collection } from 'mongodb';
 import type { EventBus, Subscription } from './event-bus';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+import { contextFromHeaders, inSpan, SpanKind } from './tracing';
 
 export type EventHandler = (event: CloudEvent) => Promise<void>;
 
@@ -15,6 +17,8 @@ export interface IdempotentConsumerOptions {
   processed: Collection<{ _id: string }>;
   logger: Logger;
   fromBeginning?: boolean;
+  /** Events handled, duplicates skipped and failures, by group and topic (Prometheus). */
+  metrics?: Pick<ServiceMetrics, 'eventsConsumed'>;
 }
 
 /**
@@ -42,16 +46,40 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
       }
       const handler = options.handlers[event.type];
       if (!handler) return;
-      if (await options.processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
-        logger.debug({ eventId: event.id }, 'duplicate event skipped');
-        return;
-      }
-      await handler(event);
-      await options.processed
-        .insertOne({ _id: event.id, type: event.type, processedAt: new Date() } as { _id: string })
-        .catch((error: { code?: number }) => {
-          if (error.code !== 11000) throw error;
-        });
+      const counted = (result: 'handled' | 'duplicate' | 'failed') =>
+        options.metrics?.eventsConsumed.inc({ group: options.groupId, topic: message.topic, result });
+      // The handling continues the trace of the change that published the event.
+      await inSpan(
+        `process ${event.type}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: contextFromHeaders(message.headers),
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': message.topic,
+            'messaging.consumer.group.name': options.groupId,
+            'messaging.message.id': event.id,
+          },
+        },
+        async (span) => {
+          if (await options.processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
+            span.setAttribute('hocbaso.event.duplicate', true);
+            logger.debug({ eventId: event.id }, 'duplicate event skipped');
+            counted('duplicate');
+            return;
+          }
+          await handler(event);
+          await options.processed
+            .insertOne({ _id: event.id, type: event.type, processedAt: new Date() } as { _id: string })
+            .catch((error: { code?: number }) => {
+              if (error.code !== 11000) throw error;
+            });
+          counted('handled');
+        },
+      ).catch((error: unknown) => {
+        counted('failed');
+        throw error;
+      });
     },
   });
 }

@@ -18,3 +18,5 @@ export * from './record-locks';
 export * from './record-corrections';
 export * from './scalars';
 export * from './personal-data-reads';
+export * from './metrics';
+export * from './tracing';

@@ -15,6 +15,8 @@ export interface KafkaEventBusOptions {
   logger: Logger;
   /** How long one publish may keep retrying before it fails back to the caller (the outbox retries again). */
   publishTimeoutMs?: number;
+  /** Told after each batch a consumer processed how many messages the partition still holds after it. */
+  onConsumerLag?: (lag: { groupId: string; topic: string; partition: number; messages: number }) => void;
 }
 
 /** kafkajs log lines go into the service's pino logger. */
@@ -135,6 +137,16 @@ export class KafkaEventBus implements EventBus {
       this.consumers.delete(consumer);
       await consumer.disconnect();
     };
+    const onLag = this.options.onConsumerLag;
+    if (onLag)
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        onLag({
+          groupId: options.groupId,
+          topic: payload.topic,
+          partition: payload.partition,
+          messages: Math.max(0, Number(payload.offsetLag)),
+        }),
+      );
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
     this.consumers.set(consumer, stop);

@@ -1,5 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
 import { backoffDelay, sleep } from './retry';
 
 export interface MongoOptions {
@@ -11,6 +12,11 @@ export interface MongoOptions {
   signal?: AbortSignal;
   /** Commands slower than this are logged (their shape only, never values). Default 1000 ms. */
   slowCommandMs?: number;
+  /** Command durations and the connection pool (Prometheus). */
+  metrics?: Pick<
+    ServiceMetrics,
+    'databaseCommandDuration' | 'databaseConnections' | 'databaseCheckoutFailures'
+  >;
 }
 
 /**
@@ -30,7 +36,8 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
       // For the slow-command log below.
       monitorCommands: true,
     });
-    logSlowCommands(connection, options.logger, options.slowCommandMs ?? 1_000);
+    logSlowCommands(connection, options.logger, options.slowCommandMs ?? 1_000, options.metrics);
+    if (options.metrics) watchPool(connection, options.metrics);
     try {
       await untilAborted(connection.asPromise(), options.signal);
       const store = await detectStore(connection);
@@ -75,7 +82,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
  * filter's fields and operators, never a value (they may be personal data). What an operator
  * needs to find a query the store cannot serve from an index.
  */
-function logSlowCommands(connection: Connection, logger: Logger, thresholdMs: number): void {
+function logSlowCommands(
+  connection: Connection,
+  logger: Logger,
+  thresholdMs: number,
+  metrics: MongoOptions['metrics'],
+): void {
   const started = new Map<number, { shape: Record<string, unknown> }>();
   const client = connection.getClient();
   client.on('commandStarted', (event) => {
@@ -86,11 +98,25 @@ function logSlowCommands(connection: Connection, logger: Logger, thresholdMs: nu
   const finish = (event: { requestId: number; duration: number }, failed: boolean) => {
     const entry = started.get(event.requestId);
     started.delete(event.requestId);
-    if (!entry || event.duration < thresholdMs) return;
+    if (!entry) return;
+    metrics?.databaseCommandDuration.observe({ command: String(entry.shape.command) }, event.duration / 1000);
+    if (event.duration < thresholdMs) return;
     logger.warn({ ...entry.shape, durationMs: Math.round(event.duration), failed }, 'slow database command');
   };
   client.on('commandSucceeded', (event) => finish(event, false));
   client.on('commandFailed', (event) => finish(event, true));
+}
+
+/** Open and checked-out connections of the driver's pool, from its monitoring events. */
+function watchPool(connection: Connection, metrics: NonNullable<MongoOptions['metrics']>): void {
+  const client = connection.getClient();
+  const count = (state: 'open' | 'in_use', delta: number) =>
+    metrics.databaseConnections.inc({ state }, delta);
+  client.on('connectionCreated', () => count('open', 1));
+  client.on('connectionClosed', () => count('open', -1));
+  client.on('connectionCheckedOut', () => count('in_use', 1));
+  client.on('connectionCheckedIn', () => count('in_use', -1));
+  client.on('connectionCheckOutFailed', () => metrics.databaseCheckoutFailures.inc());
 }
 
 /** A command's shape: `{ command: 'find', collection: 'gradebooks', filter: { _id: '$in[12]' } }`. */

@@ -8,6 +8,9 @@ import { backoffDelay, sleep } from './retry';
 import { storeProfile } from './mongo';
 import type { WriteLock } from './write-lock';
 import { collectionKey, hintOutboxWrites, onOutboxWrite } from './outbox-writes';
+import { failSpan, startPublishSpan, traceHeaders } from './tracing';
+import type { Span } from '@opentelemetry/api';
+import type { ServiceMetrics } from './metrics';
 
 /**
  * The transactional outbox, embedded in the aggregate's own document.
@@ -27,6 +30,8 @@ export interface OutboxEntry {
   /** The whole CloudEvent, serialised once so that what is published is exactly what was committed. */
   payload: string;
   createdAt: Date;
+  /** The trace the change was made in (W3C traceparent), continued by the event's publication. */
+  traceparent?: string;
 }
 
 export interface OutboxFields {
@@ -43,6 +48,7 @@ const outboxEntrySchema = new Schema<OutboxEntry>(
     type: { type: String, required: true },
     payload: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    traceparent: { type: String },
   },
   { _id: false },
 );
@@ -61,6 +67,7 @@ export function addOutbox(schema: Schema): void {
 }
 
 export function toOutboxEntry(topic: string, event: CloudEvent): OutboxEntry {
+  const { traceparent } = traceHeaders();
   return {
     id: event.id,
     topic,
@@ -68,6 +75,7 @@ export function toOutboxEntry(topic: string, event: CloudEvent): OutboxEntry {
     type: event.type,
     payload: JSON.stringify(event),
     createdAt: new Date(event.time),
+    ...(traceparent ? { traceparent } : {}),
   };
 }
 
@@ -106,6 +114,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** The service's write lock: the relay's clean-up must not race the service's own writes. */
   writeLock?: WriteLock;
+  /** Published events and the backlog of documents waiting (Prometheus). */
+  metrics?: Pick<ServiceMetrics, 'eventsPublished' | 'outboxBacklog'>;
 }
 
 interface PendingDocument {
@@ -223,6 +233,7 @@ export class OutboxRelay {
   private enqueue(model: AnyModel, id: unknown): void {
     const key = `${collectionKey(model)}\u0000${String(id)}`;
     if (!this.queue.has(key)) this.queue.set(key, { model, id });
+    this.options.metrics?.outboxBacklog.set(this.queue.size);
   }
 
   private async hasPending(): Promise<boolean> {
@@ -330,6 +341,7 @@ export class OutboxRelay {
       const entries = pending.flatMap(({ document }) => document._outbox ?? []);
       if (entries.length > 0) await this.publishEntries(entries);
       await Promise.all(pending.map(({ model, document }) => this.removeFrom(model, document)));
+      this.options.metrics?.outboxBacklog.set(this.queue.size);
       return entries.length;
     } catch (error) {
       // Not published (or not known to be): the documents go back to the front of the queue.
@@ -346,17 +358,35 @@ export class OutboxRelay {
    * duplicate, dropped by consumers) and the log still gets each id once.
    */
   private async publishEntries(entries: OutboxEntry[]): Promise<void> {
-    const messages: OutgoingMessage[] = entries.map((entry) => ({
-      topic: entry.topic,
-      key: entry.key,
-      value: entry.payload,
-      headers: {
-        'content-type': 'application/cloudevents+json; charset=utf-8',
-        ce_id: entry.id,
-        ce_type: entry.type,
-      },
-    }));
-    await this.options.publisher.publish(messages);
+    const spans: Span[] = [];
+    const messages: OutgoingMessage[] = entries.map((entry) => {
+      const { span, headers } = startPublishSpan(`publish ${entry.type}`, entry.traceparent, {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': entry.topic,
+        'messaging.message.id': entry.id,
+      });
+      spans.push(span);
+      return {
+        topic: entry.topic,
+        key: entry.key,
+        value: entry.payload,
+        headers: {
+          'content-type': 'application/cloudevents+json; charset=utf-8',
+          ce_id: entry.id,
+          ce_type: entry.type,
+          ...headers,
+        },
+      };
+    });
+    try {
+      await this.options.publisher.publish(messages);
+    } catch (error) {
+      for (const span of spans) failSpan(span, error);
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
+    this.options.metrics?.eventsPublished.inc(entries.length);
     await this.recordInEventLog(entries);
   }
 

@@ -4,6 +4,7 @@ import { startIdempotentConsumer, type EventHandler } from './consumer';
 import type { EventBus, Subscription } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
 import type { Logger } from './logger';
+import { ServiceMetrics } from './metrics';
 import { connectMongo, pingMongo, syncIndexes } from './mongo';
 import { backoffDelay, sleep } from './retry';
 import { OutboxRelay } from './outbox';
@@ -26,6 +27,8 @@ export interface ServiceRuntimeOptions {
  */
 export interface ServiceRuntime {
   connection: Connection;
+  /** The service's Prometheus metrics; its subgraph server serves them on the metrics port. */
+  metrics: ServiceMetrics;
   bus: EventBus;
   writeLock: WriteLock;
   /** Every event this service published: its audit trail. */
@@ -54,11 +57,14 @@ export interface ServiceRuntime {
 
 export async function createServiceRuntime(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
   const { logger } = options;
-  const connection = await connectMongo({ uri: options.mongoUri, dbName: options.dbName, logger });
+  const metrics = new ServiceMetrics(options.name);
+  const connection = await connectMongo({ uri: options.mongoUri, dbName: options.dbName, logger, metrics });
   const bus = new KafkaEventBus({
     clientId: options.name,
     brokers: options.kafkaBrokers,
     logger: logger.child({ component: 'kafka' }),
+    onConsumerLag: ({ groupId, topic, partition, messages }) =>
+      metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, messages),
   });
   const writeLock = new WriteLock();
   const eventLog = connection.db!.collection('event_log');
@@ -67,6 +73,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
 
   const runtime: ServiceRuntime = {
     connection,
+    metrics,
     bus,
     writeLock,
     eventLog,
@@ -83,6 +90,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
         pollIntervalMs: options.outboxPollIntervalMs,
         scanIntervalMs: options.outboxScanIntervalMs,
         writeLock,
+        metrics,
       });
       runtime.relay = relay;
       // A broker that is down now is no reason not to start: the relay publishes when it is back.
@@ -113,6 +121,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
             : processedEvents,
           logger,
           fromBeginning: fromBeginning ?? true,
+          metrics,
         });
       };
       try {

@@ -12,6 +12,8 @@ import express from 'express';
 import type { DocumentNode } from 'graphql';
 import { maskError } from './graphql-errors';
 import type { Logger } from './logger';
+import { graphqlMetricsPlugin, serveMetrics, type ServiceMetrics } from './metrics';
+import { operationSpanPlugin, serverSpan, stopTracing } from './tracing';
 import { IDENTITY_HEADER, verifyForwardedIdentity, type Principal } from './principal';
 
 /** What every resolver receives. Services extend it with their use cases. */
@@ -40,12 +42,19 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   drainTimeoutMs?: number;
   /** The service's own request hooks (e.g. logging what a request read, before the answer leaves). */
   plugins?: ApolloServerPlugin<TContext>[];
+  /** Counted and timed per operation; served at `/metrics` on `metricsPort` by `listen()`. */
+  metrics: ServiceMetrics;
+  /** The port of `/metrics`, apart from the GraphQL port (0: any free port). */
+  metricsPort: number;
 }
 
 export interface SubgraphServer {
   app: express.Express;
   httpServer: http.Server;
+  /** Starts serving GraphQL on `port` and the metrics on the metrics port; returns the GraphQL port. */
   listen(port: number, host?: string): Promise<number>;
+  /** The metrics port once listening (the one asked for, or the one given for 0). */
+  metricsPort(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -74,6 +83,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       }),
       // Per-field timings are not sent to any gateway: they would only reveal internals.
       ApolloServerPluginInlineTraceDisabled(),
+      graphqlMetricsPlugin<TContext>(options.metrics),
+      operationSpanPlugin<TContext>(),
       ...(options.plugins ?? []),
     ],
     includeStacktraceInErrorResponses: false,
@@ -110,6 +121,9 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // The call continues the gateway's trace (its traceparent header). After the body is read:
+    // the body's stream events run outside the request's async context.
+    (req, res, next) => serverSpan('POST /graphql', req, res, next),
     (req, res, next) => {
       // Subgraphs answer only the gateway: a call without its signed identity is refused.
       const identity = verifyForwardedIdentity(req.header(IDENTITY_HEADER), options.identitySecret);
@@ -136,17 +150,22 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   );
 
   let closing: Promise<void> | undefined;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
   return {
     app,
     httpServer,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host = '127.0.0.1') => {
+      const bound = await new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           const address = httpServer.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
-      }),
+      });
+      metricsServer = await serveMetrics(options.metrics, options.metricsPort, host, logger);
+      return bound;
+    },
+    metricsPort: () => metricsServer?.port,
     close: () => {
       closing ??= (async () => {
         draining = true;
@@ -155,6 +174,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
         logger.debug('requests drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await options.onShutdown?.();
+        await metricsServer?.close();
         logger.info('stopped');
       })();
       return closing;
@@ -173,6 +193,7 @@ export function runUntilSignal(logger: Logger, start: () => Promise<{ close(): P
         logger.info({ signal }, 'signal received');
         service
           .close()
+          .then(() => stopTracing())
           .then(() => process.exit(0))
           .catch((error) => {
             logger.error({ err: error }, 'shutdown failed');

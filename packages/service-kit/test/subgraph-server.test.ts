@@ -1,9 +1,13 @@
 import { ERROR_CATALOGUE, forbidden } from '@hocbaso/errors';
-import { testLogger } from '@hocbaso/testkit';
+import { metricValue, testLogger } from '@hocbaso/testkit';
+import { SpanKind } from '@opentelemetry/api';
 import { parse } from 'graphql';
 import {
   createSubgraphServer,
   IDENTITY_HEADER,
+  recordSpansInMemory,
+  ServiceMetrics,
+  stopTracing,
   signForwardedIdentity,
   type Principal,
   type RequestContext,
@@ -60,8 +64,10 @@ describe('createSubgraphServer', () => {
   const shutdownSteps: string[] = [];
   let server: SubgraphServer;
   let base: string;
+  let spans: ReturnType<typeof recordSpansInMemory>;
 
   beforeAll(async () => {
+    spans = recordSpansInMemory('test-subgraph');
     server = await createSubgraphServer<TestContext>({
       name: 'test-subgraph',
       typeDefs,
@@ -102,6 +108,8 @@ describe('createSubgraphServer', () => {
         shutdownSteps.push('onShutdown');
       },
       drainTimeoutMs: 10_000,
+      metrics: new ServiceMetrics('test-subgraph'),
+      metricsPort: 0,
     });
     const port = await server.listen(0);
     expect(port).toBeGreaterThan(0);
@@ -111,6 +119,7 @@ describe('createSubgraphServer', () => {
   afterAll(async () => {
     slow.open();
     await server?.close();
+    await stopTracing();
   });
 
   const identity = (principal: Principal | null = teacher, requestId = 'req-1') =>
@@ -248,6 +257,45 @@ describe('createSubgraphServer', () => {
 
     ready = { store: true, broker: true };
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it("continues the caller's trace in a server span named after the operation", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpanId = '00f067aa0ba902b7';
+    const answer = await graphql('query Greeting { hello }', {
+      [IDENTITY_HEADER]: identity(),
+      traceparent: `00-${traceId}-${callerSpanId}-01`,
+    });
+    expect(answer.status).toBe(200);
+    const span = spans.getFinishedSpans().find((s) => s.spanContext().traceId === traceId);
+    expect(span).toBeDefined();
+    expect(span!.name).toBe('graphql query Greeting');
+    expect(span!.kind).toBe(SpanKind.SERVER);
+    expect(span!.parentSpanContext?.spanId).toBe(callerSpanId);
+    expect(span!.attributes['http.response.status_code']).toBe(200);
+  });
+
+  it('counts and times each operation with its outcome and error codes, at /metrics on its own port', async () => {
+    for (let i = 0; i < 2; i++)
+      await graphql('query MetricsHello { hello }', { [IDENTITY_HEADER]: identity() });
+    await graphql('query MetricsDenied { denied }', { [IDENTITY_HEADER]: identity() });
+    const scraped = await fetch(`http://127.0.0.1:${server.metricsPort()}/metrics`);
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    const requests = (operation: string, outcome: string) =>
+      metricValue(text, 'graphql_requests_total', { operation, outcome, service: 'test-subgraph' });
+    expect(requests('MetricsHello', 'ok')).toBe(2);
+    expect(requests('MetricsHello', 'error')).toBe(0);
+    expect(requests('MetricsDenied', 'error')).toBe(1);
+    expect(metricValue(text, 'graphql_errors_total', { operation: 'MetricsDenied', code: 'FORBIDDEN' })).toBe(
+      1,
+    );
+    expect(metricValue(text, 'graphql_request_duration_seconds_count', { operation: 'MetricsHello' })).toBe(
+      2,
+    );
+    expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    // Not on the GraphQL port, which the gateway's callers reach.
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
   });
 
   it('on close(), lets an in-flight request finish, then calls onShutdown and stops listening', async () => {

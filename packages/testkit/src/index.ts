@@ -210,3 +210,19 @@ export async function postGraphQL<T = Record<string, unknown>>(
   });
   return { ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>), status: response.status };
 }
+
+/**
+ * A sample's value in Prometheus' text format: the line of `name` whose labels include `labels`
+ * (0 when there is none, as for a counter never incremented).
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return 0;
+}

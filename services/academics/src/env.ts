@@ -1,10 +1,12 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The academics service's configuration: the only place that reads process.env. */
 export const academicsConfigSchema = z.object({
   ACADEMICS_HOST: z.string().default('127.0.0.1'),
   ACADEMICS_PORT: env.port(4003),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  ACADEMICS_METRICS_PORT: env.port(9403),
   MONGODB_URI: env.mongoUri(),
   ACADEMICS_DB_NAME: z
     .string()
@@ -56,6 +58,7 @@ export const academicsConfigSchema = z.object({
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
 });
 
 export type AcademicsConfig = z.infer<typeof academicsConfigSchema>;

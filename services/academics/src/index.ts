@@ -1,9 +1,10 @@
-import { createLogger, runUntilSignal } from '@hocbaso/service-kit';
+import { createLogger, runUntilSignal, startTracing } from '@hocbaso/service-kit';
 import { readAcademicsConfig } from './env';
 import { createAcademicsService } from './server';
 
 const config = readAcademicsConfig();
 const logger = createLogger({ service: 'academics', level: config.LOG_LEVEL });
+startTracing('academics', config);
 
 runUntilSignal(logger, async () => {
   const service = await createAcademicsService(config, logger);

@@ -194,6 +194,8 @@ export async function createAcademicsService(
 
   const server = await createSubgraphServer<AcademicsContext>({
     name: 'academics',
+    metrics: runtime.metrics,
+    metricsPort: config.ACADEMICS_METRICS_PORT,
     typeDefs: ACADEMICS_TYPE_DEFS,
     resolvers,
     logger,

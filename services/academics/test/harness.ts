@@ -89,6 +89,7 @@ export class AcademicsHarness {
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
       INTERNAL_IDENTITY_SECRET: harness.secret,
       ACADEMICS_PORT: '0',
+      ACADEMICS_METRICS_PORT: '0',
       ACADEMICS_DB_NAME: uniqueDbName(prefix),
       ACADEMICS_CONSUMER_GROUP: uniqueId(`academics-test-${prefix}`),
       // A new group reads from the end of the topics: other tests' history is not this test's roster.

@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
@@ -25,6 +25,8 @@ const deadlinesJson = z
 export const archiveConfigSchema = z.object({
   ARCHIVE_HOST: z.string().default('127.0.0.1'),
   ARCHIVE_PORT: env.port(4006),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  ARCHIVE_METRICS_PORT: env.port(9406),
   MONGODB_URI: env.mongoUri(),
   ARCHIVE_DB_NAME: z
     .string()
@@ -66,6 +68,7 @@ export const archiveConfigSchema = z.object({
   /** Printed on exported copies: the page where a reader checks a verification code. */
   EXPORT_VERIFY_URL: z.url().optional(),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
 });
 
 export type ArchiveConfig = z.infer<typeof archiveConfigSchema>;

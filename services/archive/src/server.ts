@@ -165,6 +165,8 @@ export async function createArchiveService(
 
   const server = await createSubgraphServer<ArchiveContext>({
     name: 'archive',
+    metrics: runtime.metrics,
+    metricsPort: config.ARCHIVE_METRICS_PORT,
     typeDefs: ARCHIVE_TYPE_DEFS,
     resolvers,
     logger,

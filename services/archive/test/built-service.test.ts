@@ -23,6 +23,7 @@ describe('the built archive service', () => {
         KAFKA_BROKERS: infra().kafkaBrokers.join(','),
         INTERNAL_IDENTITY_SECRET: randomBytes(32).toString('hex'),
         ARCHIVE_PORT: '0',
+        ARCHIVE_METRICS_PORT: '0',
         ARCHIVE_DB_NAME: uniqueDbName('archive-built'),
         ARCHIVE_CONSUMER_GROUP: uniqueId('archive-built'),
         ARCHIVE_CONSUME_FROM_BEGINNING: 'false',

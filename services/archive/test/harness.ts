@@ -73,6 +73,7 @@ export class ArchiveHarness {
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
       INTERNAL_IDENTITY_SECRET: harness.secret,
       ARCHIVE_PORT: '0',
+      ARCHIVE_METRICS_PORT: '0',
       ARCHIVE_DB_NAME: uniqueDbName(prefix),
       ARCHIVE_CONSUMER_GROUP: uniqueId('archive-test'),
       // Each test file reads only what it publishes (not every earlier run's events): see waitUntilListening.

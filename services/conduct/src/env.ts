@@ -1,10 +1,12 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The conduct service's configuration: the only place that reads process.env. */
 export const conductConfigSchema = z.object({
   CONDUCT_HOST: z.string().default('127.0.0.1'),
   CONDUCT_PORT: env.port(4004),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  CONDUCT_METRICS_PORT: env.port(9404),
   MONGODB_URI: env.mongoUri(),
   CONDUCT_DB_NAME: z
     .string()
@@ -30,6 +32,7 @@ export const conductConfigSchema = z.object({
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
 });
 
 export type ConductConfig = z.infer<typeof conductConfigSchema>;

@@ -135,6 +135,8 @@ export async function createConductService(config: ConductConfig, logger: Logger
 
   const server = await createSubgraphServer<ConductContext>({
     name: 'conduct',
+    metrics: runtime.metrics,
+    metricsPort: config.CONDUCT_METRICS_PORT,
     typeDefs: CONDUCT_TYPE_DEFS,
     resolvers,
     logger,

@@ -67,6 +67,7 @@ export class ConductHarness {
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
       INTERNAL_IDENTITY_SECRET: harness.secret,
       CONDUCT_PORT: '0',
+      CONDUCT_METRICS_PORT: '0',
       CONDUCT_DB_NAME: uniqueDbName(prefix),
       CONDUCT_CONSUMER_GROUP: uniqueId('conduct-test'),
       // Each test file reads only what it publishes (not every earlier run's events): see waitUntilListening.

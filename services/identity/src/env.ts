@@ -1,10 +1,12 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The identity service's configuration: the only place that reads process.env. */
 export const identityConfigSchema = z.object({
   IDENTITY_HOST: z.string().default('127.0.0.1'),
   IDENTITY_PORT: env.port(4001),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  IDENTITY_METRICS_PORT: env.port(9401),
   MONGODB_URI: env.mongoUri(),
   IDENTITY_DB_NAME: z
     .string()
@@ -28,6 +30,7 @@ export const identityConfigSchema = z.object({
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
   /** Consumer group of the students service's family links (roles PARENT and STUDENT); one per deployment. */
   IDENTITY_CONSUMER_GROUP: z.string().min(1).default('identity-family-links'),
   /** A new group reads the links from the start of the topic, so that no link is ever missed. */

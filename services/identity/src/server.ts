@@ -96,6 +96,8 @@ export async function createIdentityService(
 
   const server = await createSubgraphServer<IdentityContext>({
     name: 'identity',
+    metrics: runtime.metrics,
+    metricsPort: config.IDENTITY_METRICS_PORT,
     typeDefs: IDENTITY_TYPE_DEFS,
     resolvers,
     logger,

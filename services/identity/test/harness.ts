@@ -41,6 +41,7 @@ export class IdentityHarness {
       INTERNAL_IDENTITY_SECRET: harness.secret,
       SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
       IDENTITY_PORT: '0',
+      IDENTITY_METRICS_PORT: '0',
       IDENTITY_DB_NAME: uniqueDbName(prefix),
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -1,10 +1,12 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The signatures service's configuration: the only place that reads process.env. */
 export const signaturesConfigSchema = z.object({
   SIGNATURES_HOST: z.string().default('127.0.0.1'),
   SIGNATURES_PORT: env.port(4005),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  SIGNATURES_METRICS_PORT: env.port(9405),
   MONGODB_URI: env.mongoUri(),
   SIGNATURES_DB_NAME: z
     .string()
@@ -35,6 +37,7 @@ export const signaturesConfigSchema = z.object({
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
 });
 
 export type SignaturesConfig = z.infer<typeof signaturesConfigSchema>;

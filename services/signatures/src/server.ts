@@ -154,6 +154,8 @@ export async function createSignaturesService(
 
   const server = await createSubgraphServer<SignaturesContext>({
     name: 'signatures',
+    metrics: runtime.metrics,
+    metricsPort: config.SIGNATURES_METRICS_PORT,
     typeDefs: SIGNATURES_TYPE_DEFS,
     resolvers,
     logger,

@@ -69,6 +69,7 @@ export class SignaturesHarness {
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
       INTERNAL_IDENTITY_SECRET: harness.secret,
       SIGNATURES_PORT: '0',
+      SIGNATURES_METRICS_PORT: '0',
       SIGNATURES_DB_NAME: uniqueDbName(prefix),
       SIGNATURES_CONSUMER_GROUP: group,
       // Each test file reads only what it publishes: see waitUntilListening.

@@ -1,10 +1,12 @@
-import { env, loadConfigOrExit } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The students service's configuration: the only place that reads process.env. */
 export const studentsConfigSchema = z.object({
   STUDENTS_HOST: z.string().default('127.0.0.1'),
   STUDENTS_PORT: env.port(4002),
+  /** Prometheus' `/metrics`, on a port of its own (not the GraphQL port the gateway calls). */
+  STUDENTS_METRICS_PORT: env.port(9402),
   MONGODB_URI: env.mongoUri(),
   STUDENTS_DB_NAME: z
     .string()
@@ -17,6 +19,7 @@ export const studentsConfigSchema = z.object({
   /** How often the outbox relay also searches for pending events it was not told of (it does at start). */
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
+  ...tracingVariables,
   /** Consumer group for signatures' lock requests and corrections; one per deployment. */
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),
   /** A new lock group reads its topics from their start, so that no request is ever missed. */

@@ -192,6 +192,8 @@ export async function createStudentsService(
 
   const server = await createSubgraphServer<StudentsContext>({
     name: 'students',
+    metrics: runtime.metrics,
+    metricsPort: config.STUDENTS_METRICS_PORT,
     typeDefs: STUDENTS_TYPE_DEFS,
     resolvers,
     logger,

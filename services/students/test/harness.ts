@@ -55,6 +55,7 @@ export class StudentsHarness {
       KAFKA_BROKERS: infra().kafkaBrokers.join(','),
       INTERNAL_IDENTITY_SECRET: harness.secret,
       STUDENTS_PORT: '0',
+      STUDENTS_METRICS_PORT: '0',
       STUDENTS_DB_NAME: uniqueDbName(prefix),
       OUTBOX_POLL_INTERVAL_MS: '100',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
