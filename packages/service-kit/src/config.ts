@@ -74,3 +74,12 @@ export const env = {
   milliseconds: (fallback: number) =>
     z.preprocess(blankAsUnset, z.coerce.number().int().min(0).default(fallback)),
 };
+
+/** Variables of the service runtime every subgraph accepts (spread into each env.ts schema). */
+export const runtimeVariables = {
+  /**
+   * `process` (one replica per service) or `database` (several replicas: a lease per document
+   * written). Unset: `database` on MongoDB, `process` on FerretDB v1.
+   */
+  WRITE_LOCK_SCOPE: z.enum(['process', 'database']).optional(),
+};

@@ -5,10 +5,10 @@ import type { EventBus, Subscription } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
 import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
-import { connectMongo, pingMongo, syncIndexes } from './mongo';
+import { connectMongo, pingMongo, storeProfile, syncIndexes } from './mongo';
 import { backoffDelay, sleep } from './retry';
 import { OutboxRelay } from './outbox';
-import { WriteLock } from './write-lock';
+import { DatabaseLeases, WriteLock, type LeaseDocument } from './write-lock';
 
 export interface ServiceRuntimeOptions {
   name: string;
@@ -18,6 +18,13 @@ export interface ServiceRuntimeOptions {
   logger: Logger;
   outboxPollIntervalMs?: number;
   outboxScanIntervalMs?: number;
+  /**
+   * `process`: writes to a document are serialised in this process (one replica per service).
+   * `database`: also across processes, by a lease per document in `write_locks` (several
+   * replicas). Default: `database` on MongoDB, `process` on FerretDB v1, where each lease's
+   * write would read the whole lease collection and one replica per service is the deployment.
+   */
+  writeLockScope?: 'process' | 'database';
 }
 
 /**
@@ -66,7 +73,14 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
     onConsumerLag: ({ groupId, topic, partition, messages }) =>
       metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, messages),
   });
-  const writeLock = new WriteLock();
+  const scope =
+    options.writeLockScope ?? (storeProfile(connection).indexesOnlyIdEquality ? 'process' : 'database');
+  const writeLock = new WriteLock(
+    scope === 'database'
+      ? new DatabaseLeases(connection.db!.collection<LeaseDocument>('write_locks'))
+      : undefined,
+  );
+  logger.info({ writeLockScope: scope }, 'document writes serialised');
   const eventLog = connection.db!.collection('event_log');
   const processedEvents = connection.db!.collection<{ _id: string }>('processed_events');
   const consumerCloses: Array<() => Promise<void>> = [];

@@ -65,6 +65,7 @@ export async function createAcademicsService(
   logger: Logger,
 ): Promise<AcademicsService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'academics',
     mongoUri: config.MONGODB_URI,
     dbName: config.ACADEMICS_DB_NAME,

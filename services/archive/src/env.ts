@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, runtimeVariables, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
@@ -69,6 +69,7 @@ export const archiveConfigSchema = z.object({
   EXPORT_VERIFY_URL: z.url().optional(),
   LOG_LEVEL: env.logLevel(),
   ...tracingVariables,
+  ...runtimeVariables,
 });
 
 export type ArchiveConfig = z.infer<typeof archiveConfigSchema>;

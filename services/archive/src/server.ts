@@ -72,6 +72,7 @@ export async function createArchiveService(
   options: { now?: () => Date } = {},
 ): Promise<ArchiveService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'archive',
     mongoUri: config.MONGODB_URI,
     dbName: config.ARCHIVE_DB_NAME,

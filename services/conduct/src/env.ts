@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, runtimeVariables, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The conduct service's configuration: the only place that reads process.env. */
@@ -33,6 +33,7 @@ export const conductConfigSchema = z.object({
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
   ...tracingVariables,
+  ...runtimeVariables,
 });
 
 export type ConductConfig = z.infer<typeof conductConfigSchema>;

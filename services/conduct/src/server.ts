@@ -59,6 +59,7 @@ export interface ConductService {
 /** Wires the conduct service from its configuration. Never listens by itself (tests call this). */
 export async function createConductService(config: ConductConfig, logger: Logger): Promise<ConductService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'conduct',
     mongoUri: config.MONGODB_URI,
     dbName: config.CONDUCT_DB_NAME,

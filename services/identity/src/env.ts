@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, runtimeVariables, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The identity service's configuration: the only place that reads process.env. */
@@ -31,6 +31,7 @@ export const identityConfigSchema = z.object({
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
   ...tracingVariables,
+  ...runtimeVariables,
   /** Consumer group of the students service's family links (roles PARENT and STUDENT); one per deployment. */
   IDENTITY_CONSUMER_GROUP: z.string().min(1).default('identity-family-links'),
   /** A new group reads the links from the start of the topic, so that no link is ever missed. */

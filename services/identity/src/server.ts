@@ -44,6 +44,7 @@ export async function createIdentityService(
   options: { consumeFamilyLinks?: boolean } = {},
 ): Promise<IdentityService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'identity',
     mongoUri: config.MONGODB_URI,
     dbName: config.IDENTITY_DB_NAME,

@@ -71,6 +71,7 @@ export async function createSignaturesService(
   options: { signer?: Signer } = {},
 ): Promise<SignaturesService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'signatures',
     mongoUri: config.MONGODB_URI,
     dbName: config.SIGNATURES_DB_NAME,

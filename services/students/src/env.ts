@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit, tracingVariables } from '@hocbaso/service-kit';
+import { env, loadConfigOrExit, runtimeVariables, tracingVariables } from '@hocbaso/service-kit';
 import { z } from 'zod';
 
 /** The students service's configuration: the only place that reads process.env. */
@@ -20,6 +20,7 @@ export const studentsConfigSchema = z.object({
   OUTBOX_SCAN_INTERVAL_MS: env.milliseconds(600_000),
   LOG_LEVEL: env.logLevel(),
   ...tracingVariables,
+  ...runtimeVariables,
   /** Consumer group for signatures' lock requests and corrections; one per deployment. */
   STUDENTS_LOCKS_CONSUMER_GROUP: z.string().min(1).default('students-record-locks'),
   /** A new lock group reads its topics from their start, so that no request is ever missed. */

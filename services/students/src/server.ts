@@ -93,6 +93,7 @@ export async function createStudentsService(
   logger: Logger,
 ): Promise<StudentsService> {
   const runtime = await createServiceRuntime({
+    writeLockScope: config.WRITE_LOCK_SCOPE,
     name: 'students',
     mongoUri: config.MONGODB_URI,
     dbName: config.STUDENTS_DB_NAME,
