@@ -25,6 +25,7 @@ import { ProcessWatcher } from './runner/proc-stats';
 import { formatTable } from './runner/table';
 import type { TargetCheck } from './runner/targets';
 import type { BenchContext, ScenarioResult } from './scenarios/context';
+import { measureSubgraphScaling } from './scenarios/subgraph-scaling';
 import { compareGateways } from './scenarios/gateway-comparison';
 import { measureGatewayOverhead } from './scenarios/gateway-overhead';
 import { reportMemory } from './scenarios/memory';
@@ -123,6 +124,7 @@ async function runQueries(
   results.push(await measureQueryLatency(context, fetches.report));
   results.push(await measureGatewayOverhead(context, fetches.report));
   results.push(await compareGateways(context));
+  results.push(await measureSubgraphScaling(context));
   results.push(reportMemory(context, idle));
   return results;
 }

@@ -27,6 +27,18 @@ const trustedProxies = z
     ),
   );
 
+const urlList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url()).min(1));
+
 /** The gateway's configuration: the only place that reads process.env. */
 export const gatewayEnvironment = z.object({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
@@ -88,9 +100,8 @@ export const gatewayEnvironment = z.object({
   ALLOW_INTROSPECTION: env.boolean(false),
   LOG_LEVEL: env.logLevel(),
   ...tracingVariables,
-  ...Object.fromEntries(
-    SUBGRAPHS.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, z.url().default(s.url)]),
-  ),
+  /** One URL per subgraph, or its replicas' URLs comma-separated (the gateway takes turns). */
+  ...Object.fromEntries(SUBGRAPHS.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, urlList(s.url)])),
 });
 
 export const gatewayConfigSchema = gatewayEnvironment
@@ -118,7 +129,8 @@ export function readGatewayConfig(): GatewayConfig {
   return loadConfigOrExit(gatewayConfigSchema, process.env, 'gateway');
 }
 
-export function subgraphUrl(config: GatewayConfig, name: string): string | undefined {
+/** The subgraph's URLs: one, or one per replica. */
+export function subgraphUrls(config: GatewayConfig, name: string): string[] | undefined {
   const value = config[`SUBGRAPH_${name.toUpperCase()}_URL`];
-  return typeof value === 'string' ? value : undefined;
+  return Array.isArray(value) ? (value as string[]) : undefined;
 }

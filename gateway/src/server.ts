@@ -39,9 +39,10 @@ import {
 import { AuthorizingGateway } from './authorizing-gateway';
 import { operationLimitsPlugin } from './operation-limits';
 import { SUPERGRAPH_PATH } from './compose/subgraphs';
-import { subgraphUrl, type GatewayConfig } from './env';
+import { subgraphUrls, type GatewayConfig } from './env';
 import { scopesOf, type GatewayContext } from './gateway-context';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { fetchFromReplicas, SubgraphReplicas } from './subgraph-replicas';
 
 export interface GatewayServer {
   app: express.Express;
@@ -98,8 +99,9 @@ export async function createGatewayServer(
   const gateway = new ApolloGateway({
     supergraphSdl: plannerSdl,
     buildService: ({ name, url }) => {
+      const replicas = new SubgraphReplicas(subgraphUrls(config, name) ?? [url!]);
       const source = new SubgraphDataSource<GatewayContext>({
-        url: subgraphUrl(config, name) ?? url,
+        url: replicas.urls[0],
         willSendRequest: ({ request, context }) => {
           request.http?.headers.set(IDENTITY_HEADER, context.forwardedIdentity);
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
@@ -108,7 +110,7 @@ export async function createGatewayServer(
         },
       });
       // A request that timed out stops waiting for its subgraphs, and they see the call dropped.
-      source.fetcher = abortOnDeadline(source.fetcher);
+      source.fetcher = abortOnDeadline(fetchFromReplicas(source.fetcher, replicas));
       return source;
     },
     logger: {

@@ -112,6 +112,31 @@ export class PlatformStack {
     };
   }
 
+  studentsEnv(port: number): Record<string, string> {
+    return {
+      // The scaling scenario runs a second students process: both must hold database leases.
+      WRITE_LOCK_SCOPE: 'database',
+      STUDENTS_PORT: String(port),
+      STUDENTS_DB_NAME: this.dbName('students'),
+      ...this.consumerSettings('students'),
+    };
+  }
+
+  /**
+   * One more process of the students subgraph: the same database and consumer groups as the first
+   * (its groups' partitions are then shared between the two), on a port of its own.
+   */
+  async startStudentsReplica(name: string): Promise<{ url: string; process: StartedProcess }> {
+    const port = await freePort();
+    const started = await this.processes.start({
+      name,
+      args: ['services/students/dist/index.js'],
+      env: { ...this.common(), ...this.studentsEnv(port) },
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
+    });
+    return { url: `http://127.0.0.1:${port}/graphql`, process: started };
+  }
+
   /** identity's demo seed (its own use cases): a school, its board, staff and subject teachers. */
   async seedIdentity(): Promise<void> {
     const file = path.join(this.keystoreDir, 'credentials.json');
@@ -141,11 +166,7 @@ export class PlatformStack {
     // Independent of each other: started together, so startup takes the slowest one's time.
     await Promise.all([
       start('identity', 'services/identity/dist/index.js', ports.identity, this.identityEnv(ports.identity)),
-      start('students', 'services/students/dist/index.js', ports.students, {
-        STUDENTS_PORT: String(ports.students),
-        STUDENTS_DB_NAME: this.dbName('students'),
-        ...this.consumerSettings('students'),
-      }),
+      start('students', 'services/students/dist/index.js', ports.students, this.studentsEnv(ports.students)),
       start('academics', 'services/academics/dist/index.js', ports.academics, {
         ACADEMICS_PORT: String(ports.academics),
         ACADEMICS_DB_NAME: this.dbName('academics'),

@@ -1,5 +1,6 @@
 import { createEvent, type CloudEvent } from '@hocbaso/events';
 import { deleteTopics, eventually, infra, testLogger, uniqueId } from '@hocbaso/testkit';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { KafkaEventBus, startIdempotentConsumer, type OutgoingMessage, type Subscription } from '../src';
 import { counterContract, dropAndClose, ownDatabase, SOURCE, type CounterContract } from './fixtures';
@@ -11,6 +12,7 @@ let bus: KafkaEventBus;
 const topics: string[] = [];
 const connections: Connection[] = [];
 const subscriptions: Subscription[] = [];
+const replicaBuses: KafkaEventBus[] = [];
 
 beforeAll(async () => {
   bus = new KafkaEventBus({ clientId: uniqueId('consumer-it'), brokers: infra().kafkaBrokers, logger });
@@ -20,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(subscriptions.map((s) => s.stop().catch(() => undefined)));
   await bus?.disconnect();
+  await Promise.all(replicaBuses.map((b) => b.disconnect()));
   await Promise.all(connections.map(dropAndClose));
   await deleteTopics(topics);
 });
@@ -166,5 +169,53 @@ describe('startIdempotentConsumer with a real broker and store', () => {
     // Tried twice, handled once, and the next event only after it (order kept on the partition).
     expect(calls).toEqual([flaky.id, flaky.id, after.id]);
     expect(await processed.countDocuments()).toBe(2);
+  });
+
+  it('shares the partitions between two replicas of a service in one group, handling each event once', async () => {
+    const { contract, processed } = await setup('replicas');
+    const groupId = uniqueId('replicas-group');
+    const handledBy = { first: [] as string[], second: [] as string[] };
+    for (const replica of ['first', 'second'] as const) {
+      const replicaBus = new KafkaEventBus({
+        clientId: `${groupId}-${replica}`,
+        brokers: infra().kafkaBrokers,
+        logger,
+      });
+      replicaBuses.push(replicaBus);
+      subscriptions.push(
+        await startIdempotentConsumer({
+          bus: replicaBus,
+          groupId,
+          topics: [contract.topic],
+          handlers: { [contract.type]: async (e) => void handledBy[replica].push(e.id) },
+          processed,
+          logger,
+          fromBeginning: true,
+        }),
+      );
+    }
+    // Both replicas are members with their share of the 3 partitions before anything is published.
+    const admin = new Kafka({ brokers: infra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await eventually(async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
+      }, 60_000);
+    } finally {
+      await admin.disconnect();
+    }
+
+    // 60 counters: their keys spread over the 3 partitions (murmur2, as every client places them).
+    const events = Array.from({ length: 60 }, (_, i) => event(contract, `counter-${i}`, 1));
+    await bus.publish(events.map((e) => message(contract, e.partitionkey, e)));
+    await eventually(async () => handledBy.first.length + handledBy.second.length >= events.length, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a late second handling would show now
+
+    const handled = [...handledBy.first, ...handledBy.second];
+    expect(handled.sort()).toEqual(events.map((e) => e.id).sort());
+    expect(handledBy.first.length).toBeGreaterThan(0);
+    expect(handledBy.second.length).toBeGreaterThan(0);
+    expect(await processed.countDocuments()).toBe(events.length);
   });
 });
