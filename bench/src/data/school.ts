@@ -203,7 +203,7 @@ async function conductKnows(
 }
 
 /** Admits one student; a personal ID another demo seed already drew is drawn again. */
-async function admit(api: Api, token: string, input: Person & { classId: string }): Promise<string> {
+export async function admit(api: Api, token: string, input: Person & { classId: string }): Promise<string> {
   for (let attempt = 0, personalId = input.personalId; ; attempt++) {
     try {
       const { admitStudent } = await api.query<{ admitStudent: { id: string } }>(

@@ -20,6 +20,8 @@ export interface StartedProcess {
   pid: number;
   child: ChildProcess;
   logFile: string;
+  /** What it was started with: `restart` starts it again the same way (same port, same env). */
+  spec: ProcessSpec;
 }
 
 export interface ProcessSpec {
@@ -63,7 +65,7 @@ export class ProcessGroup {
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     if (child.pid === undefined) throw new Error(`${spec.name} did not start`);
-    const started = { name: spec.name, pid: child.pid, child, logFile };
+    const started = { name: spec.name, pid: child.pid, child, logFile, spec };
     this.started.push(started);
     if (spec.readyUrl) {
       await this.untilReady(started, spec.readyUrl, spec.readyWhen ?? 'ok', spec.readyTimeoutMs ?? 60_000);
@@ -118,6 +120,27 @@ export class ProcessGroup {
     }
     const index = this.started.indexOf(started);
     if (index >= 0) this.started.splice(index, 1);
+  }
+
+  /**
+   * Sends `signal` (SIGKILL by default: a crash, no graceful path) and waits for the exit; the
+   * process leaves the group. The fault-injection suite kills services this way.
+   */
+  async kill(started: StartedProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const { child } = started;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    }
+    const index = this.started.indexOf(started);
+    if (index >= 0) this.started.splice(index, 1);
+  }
+
+  /** Starts the process again as it was first started (killed first if it still runs). */
+  async restart(started: StartedProcess, readyTimeoutMs?: number): Promise<StartedProcess> {
+    await this.kill(started);
+    return this.start({ ...started.spec, ...(readyTimeoutMs ? { readyTimeoutMs } : {}) });
   }
 
   /** Stops every process still running, all at once (each drains on its own). */
