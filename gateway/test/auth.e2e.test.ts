@@ -96,29 +96,54 @@ describe('signing in through the gateway', () => {
     await expect(stack.login(teacher.username, 'Mat-khau-moi-2026')).resolves.toHaveProperty('accessToken');
   });
 
+  const refresh = (token: string) =>
+    stack.query<{ refreshSession: { accessToken: string; refreshToken: string } }>(
+      `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`,
+      { t: token },
+    );
+
   it('rotates refresh tokens and revokes the whole family when an old one is reused', async () => {
     const teacher = await stack.createAccount(schoolId, 'gv.refresh', 'SUBJECT_TEACHER');
     const first = await stack.login(teacher.username, teacher.password);
-    const refresh = (token: string) =>
-      stack.query<{ refreshSession: { accessToken: string; refreshToken: string } }>(
-        `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`,
-        { t: token },
-      );
     const second = await refresh(first.refreshToken);
     expect(second.errors).toBeUndefined();
     const secondTokens = second.data!.refreshSession;
     expect(secondTokens.refreshToken).not.toBe(first.refreshToken);
     expect((await stack.query(ME, {}, secondTokens.accessToken)).data?.me).toBeTruthy();
+    const third = await refresh(secondTokens.refreshToken);
+    expect(third.errors).toBeUndefined();
+    const thirdTokens = third.data!.refreshSession;
 
-    // Someone replays the first (already used) refresh token: the family is revoked for both holders.
+    // Someone replays the first refresh token, whose successor was used: the family is revoked.
     const replay = await refresh(first.refreshToken);
     expect(replay.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
-    expect((await refresh(secondTokens.refreshToken)).errors?.[0]?.extensions?.code).toBe(
+    expect((await refresh(thirdTokens.refreshToken)).errors?.[0]?.extensions?.code).toBe(
       'REFRESH_TOKEN_INVALID',
     );
-    const afterRevocation = await stack.query(ME, {}, secondTokens.accessToken);
+    const afterRevocation = await stack.query(ME, {}, thirdTokens.accessToken);
     expect(afterRevocation.status).toBe(401);
     expect(afterRevocation.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps the session when a refresh is retried because its answer was lost, and still catches a copy', async () => {
+    const teacher = await stack.createAccount(schoolId, 'gv.retry', 'SUBJECT_TEACHER');
+    const first = await stack.login(teacher.username, teacher.password);
+    // The refresh happens, but its answer never reaches the client.
+    const lost = (await refresh(first.refreshToken)).data!.refreshSession;
+    // The client retries with the only token it has: it gets a working successor.
+    const retried = await refresh(first.refreshToken);
+    expect(retried.errors).toBeUndefined();
+    const kept = retried.data!.refreshSession;
+    expect(kept.refreshToken).not.toBe(lost.refreshToken);
+    const next = await refresh(kept.refreshToken);
+    expect(next.errors).toBeUndefined();
+    expect((await stack.query(ME, {}, next.data!.refreshSession.accessToken)).data?.me).toBeTruthy();
+
+    // Whoever holds the successor the lost answer carried is a copy: presenting it ends the family.
+    expect((await refresh(lost.refreshToken)).errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
+    expect((await refresh(next.data!.refreshSession.refreshToken)).errors?.[0]?.extensions?.code).toBe(
+      'REFRESH_TOKEN_INVALID',
+    );
   });
 
   it('ends the session on logout: its access token is refused on the next request', async () => {

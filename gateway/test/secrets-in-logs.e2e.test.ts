@@ -152,6 +152,12 @@ describe('no secret in logs or error messages', () => {
       { t: first.refreshToken },
     );
     keep('a refresh token', refreshed.data?.refreshSession.refreshToken);
+    // Its successor used, the first token is no retry of a lost answer but a copy.
+    const successorUsed = await call<{ refreshSession: { refreshToken: string } }>(
+      `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`,
+      { t: refreshed.data?.refreshSession.refreshToken },
+    );
+    keep('a second refresh token', successorUsed.data?.refreshSession.refreshToken);
     const reused = await call(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, {
       t: first.refreshToken,
     });

@@ -5,8 +5,9 @@
  * gateway restart; here it is simply not read. Run: `npx tsx faults/src/repro/refresh-retry-revokes-session.ts`
  * (after `npx turbo run build`; Kafka and the store as for the suite).
  *
- * Expected of "no session lost": the retry gets a working token (or the same successor again).
- * Observed: REFRESH_TOKEN_INVALID, and the successor issued by the lost answer is revoked too.
+ * Expected of "no session lost": the retry gets a working token. Observed before identity's retry
+ * window (REFRESH_RETRY_WINDOW_SECONDS): REFRESH_TOKEN_INVALID and the session revoked. Kept as a
+ * check: it prints "not reproduced" and exits 0 since.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

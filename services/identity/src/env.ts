@@ -22,6 +22,8 @@ export const identityConfigSchema = z.object({
   /** At most 15 minutes (issue 2). */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** A used refresh token presented again this soon, its successor unused, is a retry of a lost answer (0: never). */
+  REFRESH_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(20).default(5),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

@@ -21,6 +21,8 @@ export interface RefreshTokenDocument {
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+  /** The token this one was exchanged for (its hash): a retry within the window may replace it. */
+  successorId?: string | null;
 }
 
 const sessionSchema = new Schema<SessionDocument>(
@@ -45,6 +47,7 @@ const refreshTokenSchema = new Schema<RefreshTokenDocument>(
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
+    successorId: { type: String, default: null },
   },
   { collection: 'refresh_tokens', versionKey: false },
 );

@@ -53,6 +53,12 @@ export async function openSession(deps: IdentityDeps, account: AccountDocument):
 /**
  * Rotates a refresh token. Each token works once; presenting a used one means it was copied, so
  * the whole family is revoked and both holders must log in again (OAuth 2.0 Security BCP 4.14).
+ *
+ * Except a retry: the answer carrying the successor can be lost (a gateway restarting, a phone
+ * losing its signal), and the client has only the token it sent. Presented again within
+ * REFRESH_RETRY_WINDOW_SECONDS while its successor is still unused, it gets a new successor and
+ * the lost one stops working. A copy used that way is still caught: the holder of the lost
+ * successor presents a used token with no successor of its own, and the family is revoked.
  */
 export async function refreshSession(deps: IdentityDeps, presented: string): Promise<AuthSession> {
   const now = deps.now();
@@ -61,7 +67,25 @@ export async function refreshSession(deps: IdentityDeps, presented: string): Pro
   if (!stored || stored.expiresAt <= now) throw new AppError('REFRESH_TOKEN_INVALID');
   const session = await deps.sessions.findSession(stored.sessionId);
   if (!session || session.revokedAt) throw new AppError('REFRESH_TOKEN_INVALID');
-  const claimed = await deps.sessions.claimRefreshToken(hash, now);
+  // The successor exists before the claim names it, so a retry can always find and retire it.
+  const refreshToken = newRefreshToken();
+  const successorId = hashRefreshToken(refreshToken);
+  await deps.sessions.addRefreshToken({
+    _id: successorId,
+    sessionId: session._id,
+    accountId: stored.accountId,
+    createdAt: now,
+    expiresAt: session.expiresAt,
+    usedAt: null,
+  });
+  const claimed =
+    (await deps.sessions.claimRefreshToken(hash, now, successorId)) ??
+    (await deps.sessions.replaceUnusedSuccessor(
+      hash,
+      new Date(now.getTime() - deps.settings.REFRESH_RETRY_WINDOW_SECONDS * 1000),
+      now,
+      successorId,
+    ));
   if (!claimed) {
     await deps.sessions.revokeSession(session._id, 'refresh-token-reuse', now);
     throw new AppError('REFRESH_TOKEN_INVALID');
@@ -71,15 +95,6 @@ export async function refreshSession(deps: IdentityDeps, presented: string): Pro
     await deps.sessions.revokeSession(session._id, 'account-disabled', now);
     throw new AppError(account ? 'ACCOUNT_DISABLED' : 'REFRESH_TOKEN_INVALID');
   }
-  const refreshToken = newRefreshToken();
-  await deps.sessions.addRefreshToken({
-    _id: hashRefreshToken(refreshToken),
-    sessionId: session._id,
-    accountId: account._id,
-    createdAt: now,
-    expiresAt: session.expiresAt,
-    usedAt: null,
-  });
   return tokensFor(deps, account, session._id, refreshToken, session.expiresAt);
 }
 
