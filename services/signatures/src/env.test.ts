@@ -13,7 +13,7 @@ describe('signatures configuration', () => {
       SIGNATURES_HOST: '127.0.0.1',
       SIGNATURES_PORT: 4005,
       SIGNATURES_DB_NAME: 'hocbaso_signatures',
-      SIGNING_WAIT_MS: 15_000,
+      SIGNING_WAIT_MS: 10_000,
       SIGNATURES_CONSUMER_GROUP: 'signatures',
       SIGNATURES_CONSUME_FROM_BEGINNING: true,
       SIGNATURES_STATISTICS_CONSUMER_GROUP: 'hocbaso-signatures-statistics',

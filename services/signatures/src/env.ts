@@ -20,8 +20,11 @@ export const signaturesConfigSchema = z.object({
    * and no private key is on this machine.
    */
   SIGNING_KEYSTORE_DIR: z.string().min(1),
-  /** How long a signing mutation waits for the data owners to confirm the lock before answering LOCKING. */
-  SIGNING_WAIT_MS: env.milliseconds(15_000),
+  /**
+   * How long a signing mutation waits for the data owners to confirm the lock before answering
+   * LOCKING. Below the gateway's REQUEST_TIMEOUT_MS (15 s), so the signer hears LOCKING, not a timeout.
+   */
+  SIGNING_WAIT_MS: env.milliseconds(10_000),
   /**
    * Consumer groups, one set per deployment: `<group>` for the read models, `<group>-answers` for
    * the owners' lock and correction answers, `<group>-audit` for the audit trail.
