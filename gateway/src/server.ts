@@ -41,7 +41,7 @@ import { operationLimitsPlugin } from './operation-limits';
 import { SUPERGRAPH_PATH } from './compose/subgraphs';
 import { subgraphUrls, type GatewayConfig } from './env';
 import { scopesOf, type GatewayContext } from './gateway-context';
-import { SubgraphDataSource } from './subgraph-data-source';
+import { SubgraphDataSource, unavailableWhenUnreachable } from './subgraph-data-source';
 import { fetchFromReplicas, SubgraphReplicas } from './subgraph-replicas';
 
 export interface GatewayServer {
@@ -110,7 +110,9 @@ export async function createGatewayServer(
         },
       });
       // A request that timed out stops waiting for its subgraphs, and they see the call dropped.
-      source.fetcher = abortOnDeadline(fetchFromReplicas(source.fetcher, replicas));
+      source.fetcher = abortOnDeadline(
+        unavailableWhenUnreachable(fetchFromReplicas(source.fetcher, replicas), name, logger),
+      );
       return source;
     },
     logger: {

@@ -1,6 +1,7 @@
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
-import { SubgraphDataSource } from './subgraph-data-source';
+import { closedPort, testLogger } from '@hocbaso/testkit';
+import { SubgraphDataSource, unavailableWhenUnreachable } from './subgraph-data-source';
 
 const source = new SubgraphDataSource({ url: 'http://127.0.0.1:1/graphql' });
 
@@ -41,5 +42,35 @@ describe('SubgraphDataSource.errorFromResponse', () => {
       expect(error.extensions.code).toBeUndefined();
       expect(error.message).toMatch(/^\d{3}: /);
     }
+  });
+});
+
+describe('unavailableWhenUnreachable', () => {
+  it('tells the user that a subgraph refusing connections is unavailable for now, and logs which', async () => {
+    const logger = testLogger('gateway');
+    const url = `http://127.0.0.1:${await closedPort()}/graphql`;
+    const fetcher = unavailableWhenUnreachable(new SubgraphDataSource({ url }).fetcher, 'students', logger);
+    await expect(
+      fetcher(url, {
+        method: 'POST',
+        body: '{"query":"{ __typename }"}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    ).rejects.toMatchObject({
+      message: ERROR_CATALOGUE.SERVICE_UNAVAILABLE.vi,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    expect(
+      logger.lines.some((line) => line.includes('"subgraph":"students"') && line.includes('ECONNREFUSED')),
+    ).toBe(true);
+  });
+
+  it('passes any other failure on unchanged (the gateway masks it and logs it)', async () => {
+    const failing = async () => {
+      throw new Error('unexpected answer');
+    };
+    await expect(
+      unavailableWhenUnreachable(failing, 'students', testLogger('gateway'))('http://x'),
+    ).rejects.toThrow('unexpected answer');
   });
 });

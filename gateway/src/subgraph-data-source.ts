@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { BaseContext } from '@apollo/server';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { isErrorCode } from '@hocbaso/errors';
+import { ERROR_CATALOGUE, isErrorCode } from '@hocbaso/errors';
+import type { Logger } from '@hocbaso/service-kit';
 import { GraphQLError } from 'graphql';
 
 /** GraphQL's own codes for an operation a subgraph refuses before any resolver runs. */
@@ -31,4 +32,45 @@ export class SubgraphDataSource<TContext extends BaseContext> extends RemoteGrap
     if (!relayed || typeof first?.message !== 'string') return error;
     return new GraphQLError(first.message, { extensions: { code } });
   }
+}
+
+/** Codes of a call that did not get through to the subgraph (refused, reset, unresolvable). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+function unreachableCode(error: unknown): string | undefined {
+  const coded = error as { code?: unknown; errno?: unknown; cause?: { code?: unknown } };
+  return [coded.code, coded.errno, coded.cause?.code].find(
+    (code): code is string => typeof code === 'string' && UNREACHABLE.has(code),
+  );
+}
+
+/**
+ * A subgraph that cannot be reached (restarting, its pod moved) is a temporary outage, and the
+ * user is told so (SERVICE_UNAVAILABLE: try again in a moment), not that we failed (INTERNAL).
+ * The operator's log names the subgraph and the cause.
+ */
+export function unavailableWhenUnreachable<TInit, TResult>(
+  fetcher: (url: string, init?: TInit) => Promise<TResult>,
+  subgraph: string,
+  logger: Logger,
+): (url: string, init?: TInit) => Promise<TResult> {
+  return async (url, init) => {
+    try {
+      return await fetcher(url, init);
+    } catch (error) {
+      const code = unreachableCode(error);
+      if (!code) throw error;
+      logger.warn({ subgraph, code }, 'subgraph unreachable');
+      throw new GraphQLError(ERROR_CATALOGUE.SERVICE_UNAVAILABLE.vi, {
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
+    }
+  };
 }

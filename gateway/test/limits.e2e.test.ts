@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { ERROR_CATALOGUE } from '@hocbaso/errors';
-import { testLogger } from '@hocbaso/testkit';
+import { closedPort, testLogger } from '@hocbaso/testkit';
 import { readManifest } from '../src/abuse/persisted-operations';
 import { DEFAULT_MANIFEST_PATH } from '../src/abuse/operations-manifest';
 import { gatewayConfigSchema, type GatewayConfig } from '../src/env';
@@ -516,6 +516,26 @@ describe('operation limits and error masking at the gateway', () => {
       expect(codeOf(typo)).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(typo.body.errors?.[0]?.message).toContain('"mee"');
       expect(typo.body.errors?.[0]?.message).not.toContain('Did you mean');
+    });
+  });
+
+  describe('a subgraph that is down', () => {
+    it('answers SERVICE_UNAVAILABLE (try again in a moment), not INTERNAL, and the rest of the query still comes', async () => {
+      const url = await gatewayWith({
+        SUBGRAPH_STUDENTS_URL: `http://127.0.0.1:${await closedPort()}/graphql`,
+      });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `{ me { id } student(id: "hs-khong-co") { id } }` }),
+      });
+      const body = (await response.json()) as {
+        data?: { me: { id: string } | null } | null;
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      };
+      expect(body.data?.me?.id).toBeTruthy();
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(body.errors?.[0]?.message).toBe(ERROR_CATALOGUE.SERVICE_UNAVAILABLE.vi);
     });
   });
 });
