@@ -3,7 +3,7 @@
  * school and its staff): grade-10 classes, their students, and the chosen subjects' teachers
  * assigned to every class. No marks yet: the bulk entry under faults writes them.
  */
-import { admit, demoPeople } from '../../bench/src/data/school';
+import { admit, demoPeople, seededAccount } from '../../bench/src/data/school';
 import { Api, inParallel, untilCaughtUp } from '../../bench/src/data/api';
 import type { Credential } from '../../bench/src/platform/stack';
 import { SCHOOL_YEAR, type EntryClass, type Teacher } from './entry';
@@ -21,11 +21,7 @@ export async function createFaultSchool(
   sizes: { classes: number; students: number; subjects: string[] },
   log: (line: string) => void,
 ): Promise<FaultSchool> {
-  const byUsername = (name: string) => {
-    const found = credentials.find((c) => c.username === name);
-    if (!found) throw new Error(`identity's demo seed has no ${name}`);
-    return found;
-  };
+  const byUsername = (name: string) => seededAccount(credentials, name);
   const admin = byUsername('admin.demo');
   const staff = byUsername('giaovu.demo');
   const reader = byUsername('hieutruong.demo');

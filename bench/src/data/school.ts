@@ -39,17 +39,20 @@ export function demoPeople(schoolId: string, count: number): Person[] {
   return people.slice(0, count);
 }
 
+/** An account of identity's demo seed, by username. */
+export function seededAccount(credentials: readonly Credential[], username: string): Credential {
+  const found = credentials.find((c) => c.username === username);
+  if (!found) throw new Error(`identity's demo seed has no ${username}`);
+  return found;
+}
+
 export async function createBenchSchool(
   api: Api,
   credentials: Credential[],
   sizes: readonly number[],
   log: (line: string) => void,
 ): Promise<BenchSchool> {
-  const byUsername = (name: string) => {
-    const found = credentials.find((c) => c.username === name);
-    if (!found) throw new Error(`identity's demo seed has no ${name}`);
-    return found;
-  };
+  const byUsername = (name: string) => seededAccount(credentials, name);
   const admin = byUsername('admin.demo');
   const staff = byUsername('giaovu.demo');
   const reader = byUsername('hieutruong.demo');

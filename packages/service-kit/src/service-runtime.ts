@@ -77,7 +77,9 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions): Prom
     options.writeLockScope ?? (storeProfile(connection).indexesOnlyIdEquality ? 'process' : 'database');
   const writeLock = new WriteLock(
     scope === 'database'
-      ? new DatabaseLeases(connection.db!.collection<LeaseDocument>('write_locks'))
+      ? new DatabaseLeases(connection.db!.collection<LeaseDocument>('write_locks'), {
+          logger: logger.child({ component: 'write-lock' }),
+        })
       : undefined,
   );
   logger.info({ writeLockScope: scope }, 'document writes serialised');

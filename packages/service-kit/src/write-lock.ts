@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '@hocbaso/errors';
 import type { Collection } from 'mongodb';
+import type { Logger } from './logger';
 import { sleep } from './retry';
 
 /**
@@ -56,6 +58,8 @@ export interface DatabaseLeaseOptions {
   leaseMs?: number;
   /** How long a write waits for a busy key before it fails (the caller sees a retryable error). */
   waitMs?: number;
+  /** Where a key busy for too long is reported (which key: the user is only told to retry). */
+  logger?: Logger;
 }
 
 /**
@@ -69,6 +73,7 @@ export class DatabaseLeases implements LockLeases {
   private readonly owner = randomUUID();
   private readonly leaseMs: number;
   private readonly waitMs: number;
+  private readonly logger: Logger | undefined;
 
   constructor(
     private readonly collection: Collection<LeaseDocument>,
@@ -76,6 +81,7 @@ export class DatabaseLeases implements LockLeases {
   ) {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.waitMs = options.waitMs ?? 30_000;
+    this.logger = options.logger;
   }
 
   async hold<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -104,8 +110,11 @@ export class DatabaseLeases implements LockLeases {
         { $set: { owner: this.owner, expiresAt } },
       );
       if (takenOver) return;
-      if (Date.now() >= deadline)
-        throw new Error(`write lock busy: ${key} held elsewhere for ${this.waitMs} ms`);
+      if (Date.now() >= deadline) {
+        this.logger?.warn({ key, waitedMs: this.waitMs }, 'write lock busy: held by another replica');
+        // The user is told the system is busy and to try again, not that something broke.
+        throw new AppError('SERVICE_UNAVAILABLE');
+      }
       // Short waits first (another replica's write takes milliseconds), jittered so waiters spread.
       await sleep(Math.min(100, 2 ** attempt) + Math.random() * 5);
     }

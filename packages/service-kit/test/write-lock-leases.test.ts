@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE } from '@hocbaso/errors';
 import { testLogger } from '@hocbaso/testkit';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -77,8 +78,14 @@ describe('write locks across replicas, on the real store', () => {
       owner: 'another replica',
       expiresAt: new Date(Date.now() + 60_000),
     });
-    const impatient = new WriteLock(new DatabaseLeases(leases, { waitMs: 300 }));
-    await expect(impatient.run('busy', async () => 'ran')).rejects.toThrow('write lock busy');
+    const impatient = new WriteLock(new DatabaseLeases(leases, { waitMs: 300, logger }));
+    await expect(impatient.run('busy', async () => 'ran')).rejects.toMatchObject({
+      message: ERROR_CATALOGUE.SERVICE_UNAVAILABLE.vi,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    expect(
+      logger.lines.some((line) => line.includes('write lock busy') && line.includes('"key":"busy"')),
+    ).toBe(true);
     expect(await leases.findOne({ _id: 'busy' })).toMatchObject({ owner: 'another replica' });
   });
 });
